@@ -1,0 +1,22 @@
+// SPDX-License-Identifier: MIT
+// The `strata` command (DESIGN.md §5): replay today; run, step and live come with the simulator issues.
+#include <cstdio>
+
+#include "sim/cli/commands.hpp"
+
+int main(int argc, char** argv) {
+  CLI::App app{"strata: a layered TCP/IP stack you can watch, replay captures through, and measure"};
+  app.set_version_flag("--version", std::string("strata ") + STRATA_VERSION);
+  app.require_subcommand(1);
+  auto replay = strata::cli::add_replay(app);
+  app.footer("Commands not in this build yet: run, step, live (they arrive with the simulator).");
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    // CLI11 prints help/version with exit 0 and usage errors with its own code; ours is 2 for bad usage.
+    const int rc = app.exit(e);
+    return rc == 0 ? 0 : 2;
+  }
+  if (app.got_subcommand("replay")) return replay();
+  return 2;
+}

@@ -1,0 +1,81 @@
+// SPDX-License-Identifier: MIT
+#include <cstring>
+
+#include "stack/core/packet_buf.hpp"
+
+namespace strata::core {
+
+PacketBuf& PacketBuf::operator=(PacketBuf&& o) noexcept {
+  if (this != &o) {
+    release();
+    pool_ = o.pool_;
+    base_ = o.base_;
+    slot_ = o.slot_;
+    class_ = o.class_;
+    capacity_ = o.capacity_;
+    head_ = o.head_;
+    tail_ = o.tail_;
+    marks = o.marks;
+    id = o.id;
+    o.pool_ = nullptr;
+    o.base_ = nullptr;
+    o.head_ = o.tail_ = o.capacity_ = 0;
+  }
+  return *this;
+}
+
+void PacketBuf::release() {
+  if (pool_ != nullptr) pool_->give_back(class_, slot_);
+  pool_ = nullptr;
+  base_ = nullptr;
+}
+
+std::optional<PacketBuf> PacketBuf::clone() const {
+  if (pool_ == nullptr) return std::nullopt;
+  auto copy = pool_->allocate(size(), head_);
+  if (!copy) return std::nullopt;
+  auto out = copy->append(size());
+  std::memcpy(out.data(), base_ + head_, size());
+  copy->marks = marks;
+  copy->id = id;
+  return copy;
+}
+
+BufferPool::BufferPool(std::size_t small_slots, std::size_t large_slots) {
+  const std::size_t counts[2] = {small_slots, large_slots};
+  const std::size_t sizes[2] = {kSmallSlot, kLargeSlot};
+  for (int c = 0; c < 2; ++c) {
+    auto& sc = classes_[c];
+    sc.slot_size = sizes[c];
+    sc.storage.resize(sizes[c] * counts[c]);
+    sc.free.reserve(counts[c]);
+    for (std::size_t i = counts[c]; i-- > 0;) sc.free.push_back(static_cast<std::uint32_t>(i));
+  }
+}
+
+std::optional<PacketBuf> BufferPool::allocate(std::size_t size, std::size_t headroom) {
+  const std::size_t need = size + headroom;
+  for (std::uint8_t c = 0; c < 2; ++c) {
+    auto& sc = classes_[c];
+    if (need > sc.slot_size || sc.free.empty()) continue;
+    const std::uint32_t slot = sc.free.back();
+    sc.free.pop_back();
+    PacketBuf p;
+    p.pool_ = this;
+    p.class_ = c;
+    p.slot_ = slot;
+    p.base_ = sc.storage.data() + static_cast<std::size_t>(slot) * sc.slot_size;
+    p.capacity_ = sc.slot_size;
+    p.head_ = p.tail_ = headroom;
+    return p;
+  }
+  return std::nullopt;
+}
+
+std::size_t BufferPool::in_use() const {
+  std::size_t n = 0;
+  for (const auto& sc : classes_) n += sc.storage.size() / sc.slot_size - sc.free.size();
+  return n;
+}
+
+}  // namespace strata::core

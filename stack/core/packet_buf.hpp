@@ -1,0 +1,139 @@
+// SPDX-License-Identifier: MIT
+// Packet memory. Receive borrows (RxFrame: a span valid for one handle_frame call); send owns (PacketBuf: one
+// pooled slot with headroom, each layer prepends its header in place). Pools are sized at construction;
+// exhaustion is a counted drop (Reason::NicNoBuffer), never growth.
+#pragma once
+
+#include <cassert>
+#include <cstddef>
+#include <cstdint>
+#include <limits>
+#include <optional>
+#include <span>
+#include <vector>
+
+#include "stack/core/bytes.hpp"
+#include "stack/core/ids.hpp"
+#include "stack/core/reason.hpp"
+#include "stack/core/time.hpp"
+
+namespace strata::core {
+
+/// Offsets (from the start of the frame) where each header starts; kNone where the packet has no such layer.
+struct LayerMarks {
+  static constexpr std::uint16_t kNone = std::numeric_limits<std::uint16_t>::max();
+  std::uint16_t link = kNone, net = kNone, transport = kNone, payload = kNone;
+};
+
+/// Ethernet 14 + two VLAN tags 8 + IPv4 60 + TCP 60 = 142, rounded up.
+inline constexpr std::size_t kMaxHeadroom = 160;
+
+class BufferPool;
+
+/// One owned packet being built or held: a pool slot, [head, tail) the live bytes. Move-only, single owner.
+class PacketBuf {
+ public:
+  PacketBuf() = default;
+  PacketBuf(PacketBuf&& o) noexcept { *this = std::move(o); }
+  PacketBuf& operator=(PacketBuf&& o) noexcept;
+  PacketBuf(const PacketBuf&) = delete;
+  PacketBuf& operator=(const PacketBuf&) = delete;
+  ~PacketBuf() { release(); }
+
+  bool valid() const { return pool_ != nullptr; }
+  std::size_t size() const { return tail_ - head_; }
+  std::size_t headroom() const { return head_; }
+  std::size_t tailroom() const { return capacity_ - tail_; }
+  MutBytes bytes() { return {base_ + head_, size()}; }
+  Bytes bytes() const { return {base_ + head_, size()}; }
+
+  /// Grows the packet at the front by n bytes (a header) and returns them. Requires headroom() >= n.
+  MutBytes push_front(std::size_t n) {
+    assert(n <= head_);
+    head_ -= n;
+    shift_marks(n);
+    return {base_ + head_, n};
+  }
+  /// Drops n bytes from the front (a header consumed). Requires size() >= n.
+  void pull_front(std::size_t n) {
+    assert(n <= size());
+    head_ += n;
+  }
+  /// Grows the packet at the back by n bytes and returns them. Requires tailroom() >= n.
+  MutBytes append(std::size_t n) {
+    assert(n <= tailroom());
+    auto out = MutBytes{base_ + tail_, n};
+    tail_ += n;
+    return out;
+  }
+  void trim_to(std::size_t n) {
+    if (n < size()) tail_ = head_ + n;
+  }
+
+  LayerMarks marks;  // offsets relative to the current head
+  PacketId id{};
+
+  /// A second packet with the same bytes and marks, from the same pool (switch flooding, duplication).
+  std::optional<PacketBuf> clone() const;
+
+ private:
+  friend class BufferPool;
+  void release();
+  void shift_marks(std::size_t n) {
+    for (auto* m : {&marks.link, &marks.net, &marks.transport, &marks.payload})
+      if (*m != LayerMarks::kNone) *m = static_cast<std::uint16_t>(*m + n);
+  }
+
+  BufferPool* pool_ = nullptr;
+  std::byte* base_ = nullptr;
+  std::uint32_t slot_ = 0;
+  std::uint8_t class_ = 0;
+  std::size_t capacity_ = 0, head_ = 0, tail_ = 0;
+};
+
+/// Fixed slots in two size classes: frames (2 KiB) and datagrams (64 KiB + headroom). Free lists, no growth.
+class BufferPool {
+ public:
+  static constexpr std::size_t kSmallSlot = 2048;
+  static constexpr std::size_t kLargeSlot = 65536 + kMaxHeadroom + 64;
+
+  explicit BufferPool(std::size_t small_slots = 1024, std::size_t large_slots = 8);
+  BufferPool(const BufferPool&) = delete;
+  BufferPool& operator=(const BufferPool&) = delete;
+
+  /// A packet with `headroom` bytes in front and room for `size` bytes of data, empty (size() == 0).
+  /// nullopt when no slot of a fitting class is free.
+  std::optional<PacketBuf> allocate(std::size_t size, std::size_t headroom = kMaxHeadroom);
+  std::size_t free_slots(int cls) const { return classes_[cls].free.size(); }
+  std::size_t in_use() const;
+
+ private:
+  friend class PacketBuf;
+  struct SizeClass {
+    std::size_t slot_size = 0;
+    std::vector<std::byte> storage;
+    std::vector<std::uint32_t> free;
+  };
+  void give_back(std::uint8_t cls, std::uint32_t slot) { classes_[cls].free.push_back(slot); }
+  SizeClass classes_[2];
+};
+
+/// One received frame on its way up; lives for one Host::handle_frame call. The bytes are borrowed.
+struct RxReport;
+enum class Layer : std::uint8_t;
+enum class Verdict : std::uint8_t { Deliver, Drop, Reassembling, Queued };
+
+struct RxFrame {
+  Bytes bytes;        // the whole frame (or, after reassembly, the whole datagram)
+  LayerMarks marks;   // where each header starts inside bytes
+  NicId nic{};
+  Instant now{};
+  PacketId id{};
+  RxReport* report = nullptr;  // filled by each layer when a reporter (replay --json) asks for it
+  // What happened to it, set by the layers as it climbs: the highest layer that handled it and its verdict.
+  Layer top{};
+  Verdict verdict = Verdict::Deliver;
+  Reason reason = Reason::None;
+};
+
+}  // namespace strata::core

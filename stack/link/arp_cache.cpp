@@ -1,0 +1,63 @@
+// SPDX-License-Identifier: MIT
+#include "stack/link/arp_cache.hpp"
+
+#include <algorithm>
+
+namespace strata::link {
+
+ArpCache::ArpCache(std::size_t capacity, core::Duration lifetime) : capacity_(capacity), lifetime_(lifetime) {
+  entries_.reserve(capacity);
+}
+
+ArpEntry* ArpCache::find(core::NicId nic, wire::Ipv4Address ip) {
+  for (auto& e : entries_)
+    if (e.ip == ip && e.nic == nic) return &e;
+  return nullptr;
+}
+
+std::optional<wire::MacAddress> ArpCache::lookup(core::NicId nic, wire::Ipv4Address ip, core::Instant now) {
+  ArpEntry* e = find(nic, ip);
+  if (e == nullptr || e->expires <= now) return std::nullopt;
+  e->last_used = now;
+  return e->mac;
+}
+
+void ArpCache::insert(core::NicId nic, wire::Ipv4Address ip, wire::MacAddress mac, core::Instant now) {
+  if (ArpEntry* e = find(nic, ip)) {
+    e->mac = mac;
+    e->expires = now + lifetime_;
+    e->last_used = now;
+    return;
+  }
+  if (capacity_ == 0) return;
+  if (entries_.size() == capacity_) {
+    auto lru = std::min_element(entries_.begin(), entries_.end(),
+                                [](const ArpEntry& a, const ArpEntry& b) { return a.last_used < b.last_used; });
+    *lru = ArpEntry{nic, ip, mac, now + lifetime_, now};
+    return;
+  }
+  entries_.push_back(ArpEntry{nic, ip, mac, now + lifetime_, now});
+}
+
+bool ArpCache::update(core::NicId nic, wire::Ipv4Address ip, wire::MacAddress mac, core::Instant now) {
+  ArpEntry* e = find(nic, ip);
+  if (e == nullptr) return false;
+  e->mac = mac;
+  e->expires = now + lifetime_;
+  return true;
+}
+
+std::size_t ArpCache::expire(core::Instant now) {
+  const auto before = entries_.size();
+  std::erase_if(entries_, [now](const ArpEntry& e) { return e.expires <= now; });
+  return before - entries_.size();
+}
+
+std::optional<core::Instant> ArpCache::next_deadline() const {
+  std::optional<core::Instant> t;
+  for (const auto& e : entries_)
+    if (!t || e.expires < *t) t = e.expires;
+  return t;
+}
+
+}  // namespace strata::link

@@ -1,0 +1,44 @@
+// SPDX-License-Identifier: MIT
+// The ARP cache: IPv4 → MAC per interface, each entry with a lifetime, bounded, least-recently-used eviction.
+#pragma once
+
+#include <optional>
+#include <vector>
+
+#include "stack/core/ids.hpp"
+#include "stack/core/time.hpp"
+#include "stack/wire/addresses.hpp"
+
+namespace strata::link {
+
+struct ArpEntry {
+  core::NicId nic;
+  wire::Ipv4Address ip;
+  wire::MacAddress mac;
+  core::Instant expires;
+  core::Instant last_used;
+};
+
+class ArpCache {
+ public:
+  ArpCache(std::size_t capacity, core::Duration lifetime);
+
+  std::optional<wire::MacAddress> lookup(core::NicId nic, wire::Ipv4Address ip, core::Instant now);
+  /// Inserts or refreshes; evicts the least recently used entry when full.
+  void insert(core::NicId nic, wire::Ipv4Address ip, wire::MacAddress mac, core::Instant now);
+  /// Refreshes only an entry that exists (RFC 826 merge without "am I the target").
+  bool update(core::NicId nic, wire::Ipv4Address ip, wire::MacAddress mac, core::Instant now);
+  /// Removes expired entries; returns how many.
+  std::size_t expire(core::Instant now);
+  std::optional<core::Instant> next_deadline() const;
+  const std::vector<ArpEntry>& entries() const { return entries_; }
+  std::size_t capacity() const { return capacity_; }
+
+ private:
+  ArpEntry* find(core::NicId nic, wire::Ipv4Address ip);
+  std::size_t capacity_;
+  core::Duration lifetime_;
+  std::vector<ArpEntry> entries_;
+};
+
+}  // namespace strata::link

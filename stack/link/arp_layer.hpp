@@ -1,0 +1,74 @@
+// SPDX-License-Identifier: MIT
+// ARP (RFC 826, RFC 5227 gratuitous announcements): resolves next hops for IPv4 sends, with request retries and a
+// bounded queue of packets waiting for resolution; answers requests for our addresses; learns from what it sees.
+#pragma once
+
+#include <optional>
+#include <vector>
+
+#include "stack/core/stack_context.hpp"
+#include "stack/link/arp_cache.hpp"
+#include "stack/link/ethernet_layer.hpp"
+#include "stack/link/l3_handler.hpp"
+#include "stack/wire/arp.hpp"
+
+namespace strata::link {
+
+struct ArpConfig {
+  std::size_t cache_capacity = 64;
+  core::Duration entry_lifetime = std::chrono::seconds(60);
+  core::Duration retry_interval = std::chrono::seconds(1);
+  unsigned max_requests = 3;       // requests per resolution before giving up
+  std::size_t max_pending = 32;    // packets waiting for resolution, over all destinations
+  bool answer = true;              // reply to requests for our addresses (false in replay)
+};
+
+class ArpLayer final : public L3Handler {
+ public:
+  ArpLayer(core::StackContext& ctx, EthernetLayer& ethernet, ArpConfig config);
+
+  /// Sets (or clears) our address on a NIC; announces it with a gratuitous ARP when `announce`.
+  void set_address(core::NicId nic, std::optional<wire::Ipv4Address> addr, core::Instant now, bool announce = true);
+  void receive(core::RxFrame& frame, const LinkHeader& link, core::Bytes payload) override;
+
+  /// Sends an IPv4 packet to `next_hop` on `nic`: at once when its MAC is known (or it is broadcast/multicast:
+  /// `link_broadcast` says the caller knows it is a subnet broadcast), else queued while ARP resolves it.
+  core::Result<void> send_ipv4(core::NicId nic, wire::Ipv4Address next_hop, core::PacketBuf&& packet,
+                               core::Instant now, bool link_broadcast = false);
+
+  void advance(core::Instant now);
+  std::optional<core::Instant> next_deadline() const;
+  ArpCache& cache() { return cache_; }
+  const ArpCache& cache() const { return cache_; }
+  std::size_t pending() const { return pending_.size(); }
+  const ArpConfig& config() const { return config_; }
+
+ private:
+  struct Pending {
+    core::NicId nic;
+    wire::Ipv4Address ip;
+    core::PacketBuf packet;
+  };
+  struct Resolution {
+    core::NicId nic;
+    wire::Ipv4Address ip;
+    unsigned requests = 0;
+    core::Instant next_retry;
+  };
+  void send_arp(core::NicId nic, wire::ArpOp op, wire::MacAddress target_mac, wire::Ipv4Address target_ip,
+                wire::Ipv4Address sender_ip, wire::MacAddress link_dst, core::Instant now);
+  void flush(core::NicId nic, wire::Ipv4Address ip, wire::MacAddress mac, core::Instant now);
+  std::optional<wire::Ipv4Address> address(core::NicId nic) const {
+    return nic.value < addrs_.size() ? addrs_[nic.value] : std::nullopt;
+  }
+
+  core::StackContext& ctx_;
+  EthernetLayer& ethernet_;
+  ArpConfig config_;
+  ArpCache cache_;
+  std::vector<std::optional<wire::Ipv4Address>> addrs_;
+  std::vector<Pending> pending_;
+  std::vector<Resolution> resolving_;
+};
+
+}  // namespace strata::link

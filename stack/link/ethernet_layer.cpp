@@ -1,0 +1,132 @@
+// SPDX-License-Identifier: MIT
+#include "stack/link/ethernet_layer.hpp"
+
+#include "stack/core/rx_report.hpp"
+#include "stack/wire/sll.hpp"
+
+namespace strata::link {
+
+using core::Layer;
+using core::Reason;
+
+core::NicId EthernetLayer::attach(nic::Nic& n) {
+  nics_.push_back(&n);
+  return core::NicId{static_cast<std::uint16_t>(nics_.size() - 1)};
+}
+
+void EthernetLayer::register_protocol(std::uint16_t type, L3Handler& h) {
+  for (auto& [t, handler] : table_)
+    if (t == type) {
+      handler = &h;
+      return;
+    }
+  table_.emplace_back(type, &h);
+}
+
+void EthernetLayer::receive(core::RxFrame& f) {
+  switch (nics_[f.nic.value]->info().link) {
+    case nic::LinkType::Ethernet:
+      return receive_ethernet(f);
+    case nic::LinkType::LinuxSll:
+      return receive_cooked(f, false);
+    case nic::LinkType::LinuxSll2:
+      return receive_cooked(f, true);
+    case nic::LinkType::RawIpv4: {
+      ctx_.enter(f, Layer::Link, core::Counter::LinkRx);
+      f.marks.link = 0;
+      if (f.report) f.report->link = core::RxReport::kRaw;
+      // Raw captures carry IPv4 (or IPv6, told apart by the version nibble).
+      std::uint16_t type = wire::ether_type::kIpv4;
+      if (!f.bytes.empty() && (core::load_u8(f.bytes, 0) >> 4) == 6) type = wire::ether_type::kIpv6;
+      return dispatch(f, LinkHeader{type, {}, {}, false, false}, 0);
+    }
+    case nic::LinkType::Unsupported:
+      ctx_.enter(f, Layer::Link, core::Counter::LinkRx);
+      return ctx_.drop(f, Layer::Link, Reason::LinkUnsupportedType);
+  }
+}
+
+void EthernetLayer::receive_ethernet(core::RxFrame& f) {
+  ctx_.enter(f, Layer::Link, core::Counter::LinkRx);
+  f.marks.link = 0;
+  auto eth = wire::EthernetView::parse(f.bytes);
+  if (!eth) return ctx_.drop(f, Layer::Link, eth.error());
+  if (auto* r = f.report) [[unlikely]] {
+    r->link = core::RxReport::kEthernet;
+    r->has |= core::RxReport::kEth;
+    r->eth_src = eth->src().octets;
+    r->eth_dst = eth->dst().octets;
+    r->eth_type = eth->outer_type();
+    bool seen_q = false;
+    for (std::size_t i = 0; i < eth->tag_count(); ++i) {
+      const auto t = eth->tag(i);
+      if (t.tpid == wire::ether_type::kVlan && !seen_q) {
+        r->has |= core::RxReport::kVlan;
+        r->vlan_id = t.vid;
+        seen_q = true;
+      } else if (t.tpid != wire::ether_type::kVlan && !(r->has & core::RxReport::kAd)) {
+        r->has |= core::RxReport::kAd;
+        r->ad_id = t.vid;
+      }
+    }
+  }
+  LinkHeader link{eth->type(), eth->src(), eth->dst(), false, false};
+  link.broadcast = link.dst.is_broadcast();
+  link.multicast = !link.broadcast && link.dst.is_multicast();
+  const auto& info = nics_[f.nic.value]->info();
+  if (!promiscuous_ && !link.broadcast && !link.multicast && link.dst != info.mac)
+    return ctx_.drop(f, Layer::Link, Reason::LinkNotForUs);
+  dispatch(f, link, eth->header_len());
+}
+
+void EthernetLayer::receive_cooked(core::RxFrame& f, bool v2) {
+  ctx_.enter(f, Layer::Link, core::Counter::LinkRx);
+  f.marks.link = 0;
+  auto sll = v2 ? wire::SllView::parse2(f.bytes) : wire::SllView::parse(f.bytes);
+  if (!sll) return ctx_.drop(f, Layer::Link, sll.error());
+  if (auto* r = f.report) [[unlikely]] {
+    r->link = v2 ? core::RxReport::kSll2 : core::RxReport::kSll;
+    r->has |= core::RxReport::kSllFields;
+    r->sll_pkttype = sll->packet_type();
+    r->sll_etype = sll->protocol();
+  }
+  LinkHeader link{sll->protocol(), {}, {}, sll->packet_type() == 1, sll->packet_type() == 2};
+  if (sll->address_len() == 6) link.src = wire::MacAddress::load(sll->address().data());
+  // ARPHRD_NETLINK (824) frames carry netlink families, not EtherTypes.
+  if (sll->arphrd_type() == 824) return ctx_.drop(f, Layer::Link, Reason::LinkUnsupportedType);
+  dispatch(f, link, sll->header_len());
+}
+
+void EthernetLayer::dispatch(core::RxFrame& f, const LinkHeader& link, std::size_t offset) {
+  L3Handler* h = handler_for(link.type);
+  if (h == nullptr) return ctx_.drop(f, Layer::Link, Reason::LinkUnsupportedType);
+  f.marks.net = static_cast<std::uint16_t>(offset);
+  h->receive(f, link, f.bytes.subspan(offset));
+}
+
+core::Result<void> EthernetLayer::send(core::NicId id, wire::MacAddress dst, std::uint16_t type,
+                                       core::PacketBuf&& p, core::Instant now) {
+  auto& n = *nics_[id.value];
+  const auto& info = n.info();
+  if (info.link == nic::LinkType::Ethernet) {
+    if (p.headroom() < wire::kEthernetHeaderLen) {
+      ctx_.drop_tx(now, Layer::Link, Reason::NicNoBuffer, &p);
+      return core::fail(Reason::NicNoBuffer);
+    }
+    wire::EthernetHeader h;
+    h.dst = dst;
+    h.src = info.mac;
+    h.type = type;
+    h.emit(p.push_front(h.wire_size()));
+    p.marks.link = 0;
+  } else if (info.link != nic::LinkType::RawIpv4) {
+    // Cooked captures are read-only: the stack cannot send on them.
+    ctx_.drop_tx(now, Layer::Link, Reason::LinkUnsupportedType, &p);
+    return core::fail(Reason::LinkUnsupportedType);
+  }
+  ctx_.sent(now, Layer::Link, core::Counter::LinkTx, p, id);
+  ctx_.counters.inc(core::Counter::NicTx);
+  return n.transmit(std::move(p), now);
+}
+
+}  // namespace strata::link

@@ -1,0 +1,54 @@
+// SPDX-License-Identifier: MIT
+// The link layer of a host: one entry per attached NIC, receive demux by EtherType through a registration
+// table (a new network protocol is one register_protocol call), and the send path that prepends the Ethernet
+// header in the packet's headroom. Linux cooked (SLL/SLL2) and raw IPv4 NICs share the same table.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <utility>
+#include <vector>
+
+#include "stack/core/stack_context.hpp"
+#include "stack/link/l3_handler.hpp"
+#include "stack/nic/nic.hpp"
+#include "stack/wire/ethernet.hpp"
+
+namespace strata::link {
+
+class EthernetLayer {
+ public:
+  explicit EthernetLayer(core::StackContext& ctx) : ctx_(ctx) {}
+
+  core::NicId attach(nic::Nic& nic);
+  void register_protocol(std::uint16_t ether_type, L3Handler& handler);
+  /// Accept frames for any destination MAC (replay, sniffing).
+  void set_promiscuous(bool on) { promiscuous_ = on; }
+
+  /// A frame arrives from NIC frame.nic; it goes up to the handler registered for its type.
+  void receive(core::RxFrame& frame);
+  /// Prepends the Ethernet header (none on raw-IP NICs) and hands the frame to the NIC.
+  core::Result<void> send(core::NicId nic, wire::MacAddress dst, std::uint16_t type, core::PacketBuf&& packet,
+                          core::Instant now);
+
+  std::size_t nic_count() const { return nics_.size(); }
+  nic::Nic& nic(core::NicId id) { return *nics_[id.value]; }
+  const nic::NicInfo& info(core::NicId id) const { return nics_[id.value]->info(); }
+
+ private:
+  void receive_ethernet(core::RxFrame& frame);
+  void receive_cooked(core::RxFrame& frame, bool v2);
+  void dispatch(core::RxFrame& frame, const LinkHeader& link, std::size_t offset);
+  L3Handler* handler_for(std::uint16_t type) const {
+    for (const auto& [t, h] : table_)
+      if (t == type) return h;
+    return nullptr;
+  }
+
+  core::StackContext& ctx_;
+  std::vector<nic::Nic*> nics_;
+  std::vector<std::pair<std::uint16_t, L3Handler*>> table_;
+  bool promiscuous_ = false;
+};
+
+}  // namespace strata::link

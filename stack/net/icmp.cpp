@@ -1,0 +1,155 @@
+// SPDX-License-Identifier: MIT
+#include "stack/net/icmp.hpp"
+
+#include <algorithm>
+#include <cstring>
+
+#include "stack/core/rx_report.hpp"
+#include "stack/net/ipv4_layer.hpp"
+#include "stack/wire/icmpv4.hpp"
+#include "stack/wire/ipv4.hpp"
+
+namespace strata::net {
+
+using core::Counter;
+using core::Layer;
+using core::Reason;
+
+Icmp::Icmp(core::StackContext& ctx, Ipv4Layer& ipv4, IcmpConfig config)
+    : ctx_(ctx), ipv4_(ipv4), config_(config), tokens_(config.error_burst) {}
+
+Disposition Icmp::receive(core::RxFrame& f, const wire::Ipv4View& ip) {
+  const auto body = ip.payload();
+  ctx_.enter(f, Layer::Icmp, Counter::IcmpRx, body);
+  auto msg = wire::Icmpv4View::parse(body);
+  if (!msg) return ctx_.drop(f, Layer::Icmp, msg.error()), Disposition::Handled;
+  if (auto* r = f.report) [[unlikely]] {
+    r->has |= core::RxReport::kIcmp;
+    r->icmp_type = msg->type();
+    r->icmp_code = msg->code();
+  }
+  if (!msg->checksum_ok()) return ctx_.drop(f, Layer::Icmp, Reason::IcmpBadChecksum), Disposition::Handled;
+
+  const auto type = msg->type();
+  if (type == wire::icmp_type::kEchoRequest) {
+    ctx_.counters.inc(Counter::IcmpEchoRequestRx);
+    // RFC 1122 §3.2.2.6: reply to unicast echo requests addressed to us, with the same data.
+    if (!config_.answer_echo || ip.dst().is_broadcast() || ip.dst().is_multicast() || !ipv4_.is_local(ip.dst()))
+      return Disposition::Handled;
+    auto p = ctx_.pool.allocate(body.size());
+    if (!p) return ctx_.drop(f, Layer::Icmp, Reason::NicNoBuffer), Disposition::Handled;
+    p->id = ctx_.new_packet_id();
+    auto out = p->append(body.size());
+    std::memcpy(out.data(), body.data(), body.size());
+    wire::Icmpv4Header h{wire::icmp_type::kEchoReply, 0, core::load_be32(body, 4)};
+    h.emit_with_checksum(out);
+    p->marks.transport = 0;
+    ctx_.sent(f.now, Layer::Icmp, Counter::IcmpTx, *p);
+    ctx_.counters.inc(Counter::IcmpEchoReplyTx);
+    Ipv4SendParams sp;
+    sp.src = ip.dst();
+    sp.dst = ip.src();
+    sp.protocol = wire::ip_proto::kIcmp;
+    sp.ttl = ipv4_.config().default_ttl;
+    (void)ipv4_.send(sp, std::move(*p), f.now);
+    return Disposition::Handled;
+  }
+  if (type == wire::icmp_type::kEchoReply) {
+    ctx_.counters.inc(Counter::IcmpEchoReplyRx);
+    if (replies_.size() >= config_.max_echo_replies) replies_.pop_front();
+    replies_.push_back(EchoReply{ip.src(), msg->echo_id(), msg->echo_seq(), body.size() - wire::kIcmpHeaderLen,
+                                 ip.ttl(), f.now});
+    return Disposition::Handled;
+  }
+  if (wire::icmp_type::is_error(type)) {
+    ctx_.counters.inc(type == wire::icmp_type::kTimeExceeded ? Counter::IcmpTimeExceededRx
+                                                             : Counter::IcmpUnreachableRx);
+    auto quoted = wire::Ipv4View::parse(msg->body());
+    if (!quoted) return ctx_.drop(f, Layer::Icmp, Reason::IcmpBadQuote), Disposition::Handled;
+    IcmpErrorInfo info{type, msg->code(), msg->next_hop_mtu(), *quoted, quoted->payload()};
+    f.marks.payload = static_cast<std::uint16_t>(f.marks.transport + wire::kIcmpHeaderLen);
+    ipv4_.deliver_error(f, info);
+    return Disposition::Handled;
+  }
+  return Disposition::Handled;  // other types (timestamps, router adverts): seen, nothing to do
+}
+
+bool Icmp::take_token(core::Instant now) {
+  const double elapsed = std::chrono::duration<double>(now - last_refill_).count();
+  last_refill_ = now;
+  tokens_ = std::min<double>(config_.error_burst, tokens_ + std::max(0.0, elapsed) * config_.errors_per_second);
+  if (tokens_ < 1.0) return false;
+  tokens_ -= 1.0;
+  return true;
+}
+
+bool Icmp::send_error(std::uint8_t type, std::uint8_t code, const wire::Ipv4View& offending, core::Instant now,
+                      std::uint16_t mtu) {
+  if (!config_.send_errors) return false;
+  // RFC 1122 §3.2.2: never about an ICMP error, a non-first fragment, a broadcast/multicast datagram, or a
+  // datagram whose source does not name one host.
+  if (offending.frag_offset() != 0) return false;
+  const auto dst = offending.dst(), src = offending.src();
+  if (dst.is_broadcast() || dst.is_multicast() || src.is_any() || src.is_broadcast() || src.is_multicast())
+    return false;
+  const auto data = offending.payload();
+  if (offending.protocol() == wire::ip_proto::kIcmp && !data.empty() &&
+      wire::icmp_type::is_error(core::load_u8(data, 0)))
+    return false;
+  if (!take_token(now)) {
+    ctx_.drop_tx(now, Layer::Icmp, Reason::IcmpRateLimited);
+    return false;
+  }
+  // RFC 792: the offending header plus the first 64 bits of its data.
+  const auto header = offending.header();
+  const std::size_t quoted = header.size() + std::min<std::size_t>(8, data.size());
+  auto p = ctx_.pool.allocate(wire::kIcmpHeaderLen + quoted);
+  if (!p) {
+    ctx_.drop_tx(now, Layer::Icmp, Reason::NicNoBuffer);
+    return false;
+  }
+  p->id = ctx_.new_packet_id();
+  auto out = p->append(wire::kIcmpHeaderLen + quoted);
+  std::memcpy(out.data() + wire::kIcmpHeaderLen, header.data(), header.size());
+  std::memcpy(out.data() + wire::kIcmpHeaderLen + header.size(), data.data(), quoted - header.size());
+  wire::Icmpv4Header h{type, code, mtu};
+  h.emit_with_checksum(out);
+  p->marks.transport = 0;
+  ctx_.sent(now, Layer::Icmp, Counter::IcmpTx, *p);
+  ctx_.counters.inc(type == wire::icmp_type::kTimeExceeded ? Counter::IcmpTimeExceededTx
+                                                           : Counter::IcmpUnreachableTx);
+  Ipv4SendParams sp;
+  sp.dst = src;
+  sp.protocol = wire::ip_proto::kIcmp;
+  sp.ttl = ipv4_.config().default_ttl;
+  // Reply from the address the offending datagram was sent to when it is ours (RFC 1812 §4.3.2.4 is looser).
+  if (ipv4_.is_local(dst)) sp.src = dst;
+  return ipv4_.send(sp, std::move(*p), now).ok();
+}
+
+core::Result<void> Icmp::send_echo_request(wire::Ipv4Address dst, std::uint16_t id, std::uint16_t seq,
+                                           std::size_t data_len, core::Instant now) {
+  auto p = ctx_.pool.allocate(wire::kIcmpHeaderLen + data_len);
+  if (!p) return core::fail(Reason::NicNoBuffer);
+  p->id = ctx_.new_packet_id();
+  auto out = p->append(wire::kIcmpHeaderLen + data_len);
+  for (std::size_t i = 0; i < data_len; ++i) out[wire::kIcmpHeaderLen + i] = std::byte(i & 0xff);
+  wire::Icmpv4Header h{wire::icmp_type::kEchoRequest, 0, (std::uint32_t{id} << 16) | seq};
+  h.emit_with_checksum(out);
+  p->marks.transport = 0;
+  ctx_.sent(now, Layer::Icmp, Counter::IcmpTx, *p);
+  Ipv4SendParams sp;
+  sp.dst = dst;
+  sp.protocol = wire::ip_proto::kIcmp;
+  sp.ttl = ipv4_.config().default_ttl;
+  return ipv4_.send(sp, std::move(*p), now);
+}
+
+std::optional<EchoReply> Icmp::pop_echo_reply() {
+  if (replies_.empty()) return std::nullopt;
+  auto r = replies_.front();
+  replies_.pop_front();
+  return r;
+}
+
+}  // namespace strata::net

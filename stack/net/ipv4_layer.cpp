@@ -1,0 +1,247 @@
+// SPDX-License-Identifier: MIT
+#include "stack/net/ipv4_layer.hpp"
+
+#include <algorithm>
+#include <cstring>
+
+#include "stack/core/rx_report.hpp"
+#include "stack/net/icmp.hpp"
+#include "stack/wire/checksum.hpp"
+#include "stack/wire/ethernet.hpp"
+#include "stack/wire/icmpv4.hpp"
+
+namespace strata::net {
+
+using core::Counter;
+using core::Layer;
+using core::Reason;
+
+Ipv4Layer::Ipv4Layer(core::StackContext& ctx, link::ArpLayer& arp, Ipv4Config config)
+    : ctx_(ctx),
+      arp_(arp),
+      config_(config),
+      reassembler_(ctx.pool, config.reassembly),
+      next_ident_(static_cast<std::uint16_t>(ctx.rng.next())) {}
+
+void Ipv4Layer::set_interface(core::NicId nic, Ipv4Interface iface) {
+  if (ifaces_.size() <= nic.value) ifaces_.resize(nic.value + 1);
+  if (const auto& old = ifaces_[nic.value].addr) routes_.remove(*old, nic);
+  ifaces_[nic.value] = iface;
+  if (iface.addr) routes_.add(Route{*iface.addr, std::nullopt, nic, 0});
+}
+
+bool Ipv4Layer::is_local(wire::Ipv4Address dst) const {
+  if (dst.is_broadcast() || dst.is_multicast()) return true;
+  for (const auto& i : ifaces_)
+    if (i.addr && (i.addr->address == dst || (i.addr->prefix < 31 && i.addr->broadcast() == dst))) return true;
+  return false;
+}
+
+std::optional<wire::Ipv4Address> Ipv4Layer::source_for(wire::Ipv4Address dst) const {
+  auto r = routes_.lookup(dst);
+  if (!r || r->nic.value >= ifaces_.size() || !ifaces_[r->nic.value].addr) return std::nullopt;
+  return ifaces_[r->nic.value].addr->address;
+}
+
+std::uint16_t Ipv4Layer::mtu_for(wire::Ipv4Address dst) const {
+  auto r = routes_.lookup(dst);
+  if (!r || r->nic.value >= ifaces_.size()) return 0;
+  return ifaces_[r->nic.value].mtu;
+}
+
+void Ipv4Layer::receive(core::RxFrame& f, const link::LinkHeader&, core::Bytes payload) {
+  ctx_.enter(f, Layer::Ipv4, Counter::Ipv4Rx, payload);
+  auto ip = wire::Ipv4View::parse(payload);
+  if (!ip) return ctx_.drop(f, Layer::Ipv4, ip.error());
+  const bool checksum_ok = ip->checksum_ok();
+  if (auto* r = f.report) [[unlikely]] {
+    r->has |= core::RxReport::kIp;
+    r->ip_src = ip->src().value;
+    r->ip_dst = ip->dst().value;
+    r->ip_proto = ip->protocol();
+    r->ip_ttl = ip->ttl();
+    r->ip_len = ip->total_length();
+    r->ip_id = ip->ident();
+    r->ip_df = ip->dont_fragment();
+    r->ip_mf = ip->more_fragments();
+    r->ip_frag_offset = ip->frag_offset();
+    r->ip_hdr_len = ip->header_len();
+    r->ip_check = checksum_ok ? core::RxReport::kGood : core::RxReport::kBad;
+  }
+  // RFC 1122 §3.2.1.2: a datagram whose header checksum fails is silently discarded.
+  if (!checksum_ok) return ctx_.drop(f, Layer::Ipv4, Reason::Ipv4BadChecksum);
+  if (ip->truncated()) return ctx_.drop(f, Layer::Ipv4, Reason::Ipv4Truncated);
+  const bool local = config_.accept_any_destination || is_local(ip->dst());
+  if (!local) {
+    if (config_.forward) return forward(f, *ip);
+    return ctx_.drop(f, Layer::Ipv4, Reason::Ipv4NotForUs);
+  }
+  // RFC 1122 §3.2.1.3: a source that is broadcast or multicast is not a host.
+  if (!config_.accept_any_destination && (ip->src().is_broadcast() || ip->src().is_multicast()))
+    return ctx_.drop(f, Layer::Ipv4, Reason::Ipv4BadSource);
+
+  if (ip->is_fragment()) {
+    ctx_.counters.inc(Counter::Ipv4FragmentRx);
+    auto res = reassembler_.add(*ip, f.nic, f.now);
+    switch (res.kind) {
+      case ReassemblyResult::Kind::Dropped:
+        return ctx_.drop(f, Layer::Ipv4, res.reason);
+      case ReassemblyResult::Kind::Held:
+        f.verdict = core::Verdict::Reassembling;
+        if (ctx_.tracer.on()) [[unlikely]]
+          ctx_.tracer.packet(f.now, Layer::Ipv4, core::Dir::Rx, core::TraceKind::Queue, f.id, payload, f.marks,
+                             Reason::None, f.nic);
+        return;
+      case ReassemblyResult::Kind::Complete: {
+        ctx_.counters.inc(Counter::Ipv4Reassembled);
+        auto whole = wire::Ipv4View::parse(res.datagram);
+        if (!whole) return ctx_.drop(f, Layer::Ipv4, whole.error());
+        // From here the frame is the reassembled datagram.
+        f.bytes = res.datagram;
+        f.marks = core::LayerMarks{};
+        f.marks.net = 0;
+        return deliver_local(f, *whole);
+      }
+    }
+  }
+  deliver_local(f, *ip);
+}
+
+void Ipv4Layer::deliver_local(core::RxFrame& f, const wire::Ipv4View& ip) {
+  f.marks.transport = static_cast<std::uint16_t>(f.marks.net + ip.header_len());
+  ctx_.counters.inc(Counter::Ipv4Delivered);
+  L4Handler* h = table_[ip.protocol()];
+  if (h == nullptr) {
+    if (!config_.accept_any_destination && icmp_ && !ip.dst().is_broadcast() && !ip.dst().is_multicast())
+      icmp_->send_error(wire::icmp_type::kDestUnreachable, wire::icmp_code::kProtocolUnreachable, ip, f.now);
+    return ctx_.drop(f, Layer::Ipv4, Reason::Ipv4UnknownProtocol);
+  }
+  const Disposition d = h->receive(f, ip);
+  if (d == Disposition::PortUnreachable && icmp_ && !config_.accept_any_destination)
+    icmp_->send_error(wire::icmp_type::kDestUnreachable, wire::icmp_code::kPortUnreachable, ip, f.now);
+  else if (d == Disposition::ProtocolUnreachable && icmp_ && !config_.accept_any_destination)
+    icmp_->send_error(wire::icmp_type::kDestUnreachable, wire::icmp_code::kProtocolUnreachable, ip, f.now);
+}
+
+void Ipv4Layer::deliver_error(core::RxFrame& f, const IcmpErrorInfo& e) {
+  if (L4Handler* h = table_[e.quoted.protocol()]) h->receive_error(f, e);
+}
+
+void Ipv4Layer::forward(core::RxFrame& f, const wire::Ipv4View& ip) {
+  // RFC 1812 §5.3.1: a datagram whose TTL would reach zero is discarded with ICMP time exceeded.
+  if (ip.ttl() <= 1) {
+    if (icmp_) icmp_->send_error(wire::icmp_type::kTimeExceeded, wire::icmp_code::kTtlExceeded, ip, f.now);
+    return ctx_.drop(f, Layer::Ipv4, Reason::Ipv4TtlExceeded);
+  }
+  auto route = routes_.lookup(ip.dst());
+  if (!route) {
+    if (icmp_) icmp_->send_error(wire::icmp_type::kDestUnreachable, wire::icmp_code::kNetUnreachable, ip, f.now);
+    return ctx_.drop(f, Layer::Ipv4, Reason::Ipv4NoRoute);
+  }
+  const std::uint16_t mtu = ifaces_[route->nic.value].mtu;
+  if (ip.total_length() > mtu && ip.dont_fragment()) {
+    if (icmp_)
+      icmp_->send_error(wire::icmp_type::kDestUnreachable, wire::icmp_code::kFragmentationNeeded, ip, f.now, mtu);
+    return ctx_.drop(f, Layer::Ipv4, Reason::Ipv4FragmentNeeded);
+  }
+  // The received bytes are borrowed: the forwarded payload is copied once into a packet of its own.
+  const auto body = ip.payload();
+  auto p = ctx_.pool.allocate(body.size());
+  if (!p) return ctx_.drop(f, Layer::Ipv4, Reason::NicNoBuffer);
+  p->id = f.id;
+  std::memcpy(p->append(body.size()).data(), body.data(), body.size());
+  auto h = wire::Ipv4Header::from(ip);
+  h.ttl = static_cast<std::uint8_t>(ip.ttl() - 1);
+  ctx_.counters.inc(Counter::Ipv4Forwarded);
+  (void)output(route->nic, route->next_hop, h, std::move(*p), f.now, false);
+}
+
+core::Result<void> Ipv4Layer::send(const Ipv4SendParams& p, core::PacketBuf&& payload, core::Instant now) {
+  std::optional<RouteMatch> route;
+  bool link_broadcast = false;
+  if (p.nic) {
+    route = RouteMatch{*p.nic, p.dst, nullptr};
+  } else {
+    route = routes_.lookup(p.dst);
+  }
+  if (!route || route->nic.value >= ifaces_.size()) {
+    ctx_.drop_tx(now, Layer::Ipv4, Reason::Ipv4NoRoute, &payload);
+    return core::fail(Reason::Ipv4NoRoute);
+  }
+  const auto& iface = ifaces_[route->nic.value];
+  if (iface.addr && iface.addr->prefix < 31 && p.dst == iface.addr->broadcast()) link_broadcast = true;
+  wire::Ipv4Header h;
+  h.tos = p.tos;
+  h.ident = next_ident_++;
+  h.dont_fragment = p.dont_fragment;
+  h.ttl = p.ttl;
+  h.protocol = p.protocol;
+  h.src = p.src.is_any() && iface.addr ? iface.addr->address : p.src;
+  h.dst = p.dst;
+  return output(route->nic, route->next_hop, h, std::move(payload), now, link_broadcast);
+}
+
+core::Result<void> Ipv4Layer::output(core::NicId nic, wire::Ipv4Address next_hop, const wire::Ipv4Header& base,
+                                     core::PacketBuf&& payload, core::Instant now, bool link_broadcast) {
+  const std::size_t hlen = base.wire_size();
+  const std::size_t mtu = ifaces_[nic.value].mtu;
+  if (hlen + payload.size() > wire::kIpv4MaxDatagram) {
+    ctx_.drop_tx(now, Layer::Ipv4, Reason::Ipv4FragmentTooLarge, &payload);
+    return core::fail(Reason::Ipv4FragmentTooLarge);
+  }
+  if (hlen + payload.size() <= mtu) {
+    wire::Ipv4Header h = base;
+    h.total_length = static_cast<std::uint16_t>(hlen + payload.size());
+    payload.marks.transport = 0;
+    h.emit(payload.push_front(hlen));
+    payload.marks.net = 0;
+    ctx_.sent(now, Layer::Ipv4, Counter::Ipv4Tx, payload, nic);
+    return arp_.send_ipv4(nic, next_hop, std::move(payload), now, link_broadcast);
+  }
+  if (base.dont_fragment) {
+    ctx_.drop_tx(now, Layer::Ipv4, Reason::Ipv4FragmentNeeded, &payload);
+    return core::fail(Reason::Ipv4FragmentNeeded);
+  }
+  // RFC 791 §3.2 fragmentation: every fragment but the last carries a multiple of 8 payload bytes.
+  const std::size_t chunk = ((mtu - hlen) / 8) * 8;
+  if (chunk == 0) {
+    ctx_.drop_tx(now, Layer::Ipv4, Reason::Ipv4FragmentNeeded, &payload);
+    return core::fail(Reason::Ipv4FragmentNeeded);
+  }
+  const auto data = payload.bytes();
+  ctx_.counters.inc(Counter::Ipv4Fragmented);
+  core::Result<void> result{};
+  for (std::size_t off = 0; off < data.size(); off += chunk) {
+    const std::size_t n = std::min(chunk, data.size() - off);
+    auto frag = ctx_.pool.allocate(n);
+    if (!frag) {
+      ctx_.drop_tx(now, Layer::Ipv4, Reason::NicNoBuffer, &payload);
+      return core::fail(Reason::NicNoBuffer);
+    }
+    frag->id = payload.id;
+    std::memcpy(frag->append(n).data(), data.data() + off, n);
+    wire::Ipv4Header h = base;
+    h.total_length = static_cast<std::uint16_t>(hlen + n);
+    h.frag_offset = static_cast<std::uint16_t>((base.frag_offset * 8 + off) / 8);
+    h.more_fragments = base.more_fragments || off + n < data.size();
+    h.emit(frag->push_front(hlen));
+    frag->marks.net = 0;
+    ctx_.counters.inc(Counter::Ipv4FragmentTx);
+    ctx_.sent(now, Layer::Ipv4, Counter::Ipv4Tx, *frag, nic);
+    auto r = arp_.send_ipv4(nic, next_hop, std::move(*frag), now, link_broadcast);
+    if (!r && result) result = r;
+  }
+  return result;
+}
+
+void Ipv4Layer::advance(core::Instant now) {
+  reassembler_.expire(now, [&](const ExpiredDatagram& e) {
+    ctx_.drop_tx(now, Layer::Ipv4, Reason::Ipv4ReassemblyTimeout);
+    // RFC 792: time exceeded, code 1, only when fragment zero was received.
+    if (e.first_fragment_prefix.empty() || icmp_ == nullptr || config_.accept_any_destination) return;
+    if (auto ip = wire::Ipv4View::parse(e.first_fragment_prefix))
+      icmp_->send_error(wire::icmp_type::kTimeExceeded, wire::icmp_code::kReassemblyExceeded, *ip, now);
+  });
+}
+
+}  // namespace strata::net

@@ -1,0 +1,92 @@
+// SPDX-License-Identifier: MIT
+// The IPv4 layer (RFC 791, RFC 1122 §3.2, RFC 1812 for forwarding): validates headers, delivers to the transport
+// registered for the protocol number, forwards between interfaces when enabled (TTL decrement, ICMP time
+// exceeded), reassembles fragments, fragments sends to the route's MTU.
+#pragma once
+
+#include <array>
+#include <optional>
+#include <vector>
+
+#include "stack/core/stack_context.hpp"
+#include "stack/link/arp_layer.hpp"
+#include "stack/link/l3_handler.hpp"
+#include "stack/net/ipv4_reassembler.hpp"
+#include "stack/net/l4_handler.hpp"
+#include "stack/net/routing_table.hpp"
+
+namespace strata::net {
+
+class Icmp;
+
+struct Ipv4Config {
+  bool forward = false;             // a router
+  bool accept_any_destination = false;  // promiscuous (replay): every datagram is delivered locally
+  std::uint8_t default_ttl = 64;
+  ReassemblyConfig reassembly;
+};
+
+struct Ipv4SendParams {
+  wire::Ipv4Address src;  // any: the outgoing interface's address
+  wire::Ipv4Address dst;
+  std::uint8_t protocol = 0;
+  std::uint8_t ttl = 64;
+  std::uint8_t tos = 0;
+  bool dont_fragment = false;
+  std::optional<core::NicId> nic;  // force the interface (broadcasts on a chosen NIC)
+};
+
+struct Ipv4Interface {
+  std::optional<wire::Ipv4Cidr> addr;
+  std::uint16_t mtu = 1500;
+};
+
+class Ipv4Layer final : public link::L3Handler {
+ public:
+  Ipv4Layer(core::StackContext& ctx, link::ArpLayer& arp, Ipv4Config config);
+
+  void set_icmp(Icmp& icmp) { icmp_ = &icmp; }
+  void register_protocol(std::uint8_t protocol, L4Handler& handler) { table_[protocol] = &handler; }
+  /// Declares a NIC's address and MTU; an address adds its connected route.
+  void set_interface(core::NicId nic, Ipv4Interface iface);
+  const Ipv4Interface& interface(core::NicId nic) const { return ifaces_.at(nic.value); }
+  std::size_t interface_count() const { return ifaces_.size(); }
+
+  void receive(core::RxFrame& frame, const link::LinkHeader& link, core::Bytes payload) override;
+  /// Sends `payload` (the transport segment, in a PacketBuf with headroom) to p.dst. Errors: Ipv4NoRoute,
+  /// Ipv4FragmentNeeded (too big with DF), NicNoBuffer, ArpQueueFull.
+  core::Result<void> send(const Ipv4SendParams& p, core::PacketBuf&& payload, core::Instant now);
+  /// ICMP errors about our own datagrams go to the transport that sent them.
+  void deliver_error(core::RxFrame& frame, const IcmpErrorInfo& error);
+
+  void advance(core::Instant now);
+  std::optional<core::Instant> next_deadline() const { return reassembler_.next_deadline(); }
+
+  RoutingTable& routes() { return routes_; }
+  const RoutingTable& routes() const { return routes_; }
+  bool is_local(wire::Ipv4Address dst) const;
+  /// The address of the interface a datagram to `dst` leaves by.
+  std::optional<wire::Ipv4Address> source_for(wire::Ipv4Address dst) const;
+  /// The MTU of the interface a datagram to `dst` leaves by (0 when no route).
+  std::uint16_t mtu_for(wire::Ipv4Address dst) const;
+  const Ipv4Reassembler& reassembler() const { return reassembler_; }
+  const Ipv4Config& config() const { return config_; }
+
+ private:
+  void deliver_local(core::RxFrame& frame, const wire::Ipv4View& ip);
+  void forward(core::RxFrame& frame, const wire::Ipv4View& ip);
+  core::Result<void> output(core::NicId nic, wire::Ipv4Address next_hop, const wire::Ipv4Header& h,
+                            core::PacketBuf&& payload, core::Instant now, bool link_broadcast);
+
+  core::StackContext& ctx_;
+  link::ArpLayer& arp_;
+  Ipv4Config config_;
+  Icmp* icmp_ = nullptr;
+  std::array<L4Handler*, 256> table_{};
+  std::vector<Ipv4Interface> ifaces_;
+  RoutingTable routes_;
+  Ipv4Reassembler reassembler_;
+  std::uint16_t next_ident_;
+};
+
+}  // namespace strata::net

@@ -1,0 +1,31 @@
+// SPDX-License-Identifier: MIT
+// What a transport protocol offers IPv4: it registers by IP protocol number, receives datagrams, and returns a
+// disposition instead of calling back down (IPv4 sends the ICMP error the answer asks for). ICMP errors about a
+// datagram we sent come back to the transport that sent it through receive_error.
+#pragma once
+
+#include <cstdint>
+
+#include "stack/core/packet_buf.hpp"
+#include "stack/wire/ipv4.hpp"
+
+namespace strata::net {
+
+enum class Disposition : std::uint8_t { Handled, ProtocolUnreachable, PortUnreachable };
+
+struct IcmpErrorInfo {
+  std::uint8_t type = 0, code = 0;
+  std::uint16_t mtu = 0;            // next-hop MTU of "fragmentation needed"
+  wire::Ipv4View quoted;            // the quoted IPv4 header (its payload is cut short)
+  core::Bytes quoted_l4;            // the quoted transport bytes (usually 8)
+};
+
+class L4Handler {
+ public:
+  virtual ~L4Handler() = default;
+  /// `ip` is the whole datagram (reassembled if it came in fragments); ip.payload() is the transport segment.
+  virtual Disposition receive(core::RxFrame& frame, const wire::Ipv4View& ip) = 0;
+  virtual void receive_error(core::RxFrame& frame, const IcmpErrorInfo& error) = 0;
+};
+
+}  // namespace strata::net

@@ -1,0 +1,36 @@
+// SPDX-License-Identifier: MIT
+#include "stack/net/routing_table.hpp"
+
+#include <algorithm>
+
+namespace strata::net {
+
+bool RoutingTable::add(const Route& r) {
+  Route norm = r;
+  norm.dest.address = r.dest.network();
+  for (auto& e : routes_)
+    if (e.dest == norm.dest && e.nic == norm.nic) {
+      e = norm;
+      return true;
+    }
+  if (routes_.size() >= kMaxRoutes) return false;
+  auto pos = std::find_if(routes_.begin(), routes_.end(), [&](const Route& e) {
+    return e.dest.prefix < norm.dest.prefix || (e.dest.prefix == norm.dest.prefix && e.metric > norm.metric);
+  });
+  routes_.insert(pos, norm);
+  return true;
+}
+
+bool RoutingTable::remove(wire::Ipv4Cidr dest, core::NicId nic) {
+  dest.address = dest.network();
+  return std::erase_if(routes_, [&](const Route& e) { return e.dest == dest && e.nic == nic; }) > 0;
+}
+
+std::optional<RouteMatch> RoutingTable::lookup(wire::Ipv4Address dst) const {
+  // RFC 1812 §5.2.4.3: the longest matching prefix; routes_ is kept in that order.
+  for (const auto& r : routes_)
+    if (r.dest.contains(dst)) return RouteMatch{r.nic, r.via.value_or(dst), &r};
+  return std::nullopt;
+}
+
+}  // namespace strata::net

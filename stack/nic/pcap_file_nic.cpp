@@ -1,0 +1,127 @@
+// SPDX-License-Identifier: MIT
+#include "stack/nic/pcap_file_nic.hpp"
+
+#include <pcap/pcap.h>
+
+#include <cstdio>
+
+namespace strata::nic {
+
+namespace {
+// DLT values as libpcap defines them on Linux (pcap/dlt.h).
+LinkType map_dlt(int dlt) {
+  switch (dlt) {
+    case DLT_EN10MB: return LinkType::Ethernet;
+    case DLT_LINUX_SLL: return LinkType::LinuxSll;
+#ifdef DLT_LINUX_SLL2
+    case DLT_LINUX_SLL2: return LinkType::LinuxSll2;
+#endif
+    case DLT_RAW:
+#ifdef DLT_IPV4
+    case DLT_IPV4:
+#endif
+      return LinkType::RawIpv4;
+    default: return LinkType::Unsupported;
+  }
+}
+}  // namespace
+
+std::unique_ptr<PcapReader> PcapReader::open(const std::string& path, std::string& error) {
+  char errbuf[PCAP_ERRBUF_SIZE] = {};
+  pcap* h = pcap_open_offline_with_tstamp_precision(path.c_str(), PCAP_TSTAMP_PRECISION_NANO, errbuf);
+  if (h == nullptr) {
+    error = errbuf;
+    return nullptr;
+  }
+  std::unique_ptr<PcapReader> r(new PcapReader());
+  r->handle_ = h;
+  r->dlt_ = pcap_datalink(h);
+  r->link_ = map_dlt(r->dlt_);
+  return r;
+}
+
+PcapReader::~PcapReader() {
+  if (filter_) pcap_freecode(filter_.get());
+  if (handle_) pcap_close(handle_);
+}
+
+long long PcapReader::file_position() const {
+  FILE* f = pcap_file(handle_);
+  return f ? static_cast<long long>(std::ftell(f)) : -1;
+}
+
+std::string PcapReader::dlt_name() const {
+  const char* n = pcap_datalink_val_to_name(dlt_);
+  return n ? n : ("DLT " + std::to_string(dlt_));
+}
+
+bool PcapReader::set_filter(const std::string& expression, std::string& error) {
+  auto prog = std::make_unique<bpf_program>();
+  if (pcap_compile(handle_, prog.get(), expression.c_str(), 1, PCAP_NETMASK_UNKNOWN) != 0) {
+    error = pcap_geterr(handle_);
+    return false;
+  }
+  if (filter_) pcap_freecode(filter_.get());
+  filter_ = std::move(prog);
+  return true;
+}
+
+PcapReader::Status PcapReader::next(PcapRecord& out) {
+  pcap_pkthdr* hdr = nullptr;
+  const u_char* data = nullptr;
+  // The filter runs here (pcap_offline_filter) rather than inside libpcap, so every record is counted and an
+  // error names the file's own record number.
+  for (;;) {
+    const int rc = pcap_next_ex(handle_, &hdr, &data);
+    if (rc == PCAP_ERROR_BREAK) return Status::End;
+    if (rc != 1) {
+      error_ = pcap_geterr(handle_);
+      return Status::Error;
+    }
+    ++records_;
+    if (filter_ && pcap_offline_filter(filter_.get(), hdr, data) == 0) continue;
+    out.data = core::Bytes(reinterpret_cast<const std::byte*>(data), hdr->caplen);
+    out.wire_len = hdr->len;
+    out.time = core::instant_from_ns(static_cast<std::int64_t>(hdr->ts.tv_sec) * 1'000'000'000 + hdr->ts.tv_usec);
+    out.number = records_;
+    return Status::Record;
+  }
+}
+
+std::unique_ptr<PcapWriter> PcapWriter::open(const std::string& path, std::string& error, LinkType link) {
+  int dlt = DLT_EN10MB;
+  if (link == LinkType::RawIpv4) dlt = DLT_RAW;
+  pcap* dead = pcap_open_dead_with_tstamp_precision(dlt, 262144, PCAP_TSTAMP_PRECISION_NANO);
+  if (dead == nullptr) {
+    error = "pcap_open_dead failed";
+    return nullptr;
+  }
+  pcap_dumper* d = pcap_dump_open(dead, path.c_str());
+  if (d == nullptr) {
+    error = pcap_geterr(dead);
+    pcap_close(dead);
+    return nullptr;
+  }
+  std::unique_ptr<PcapWriter> w(new PcapWriter());
+  w->dead_ = dead;
+  w->dumper_ = d;
+  return w;
+}
+
+PcapWriter::~PcapWriter() {
+  if (dumper_) pcap_dump_close(dumper_);
+  if (dead_) pcap_close(dead_);
+}
+
+void PcapWriter::write(core::Bytes frame, core::Instant t) {
+  pcap_pkthdr h{};
+  const auto ns = core::to_ns(t);
+  h.ts.tv_sec = ns / 1'000'000'000;
+  h.ts.tv_usec = ns % 1'000'000'000;  // nanoseconds: the dumper was opened with nano precision
+  h.caplen = h.len = static_cast<bpf_u_int32>(frame.size());
+  pcap_dump(reinterpret_cast<u_char*>(dumper_), &h, reinterpret_cast<const u_char*>(frame.data()));
+}
+
+void PcapWriter::flush() { pcap_dump_flush(dumper_); }
+
+}  // namespace strata::nic

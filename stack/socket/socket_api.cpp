@@ -1,0 +1,118 @@
+// SPDX-License-Identifier: MIT
+#include "stack/socket/socket_api.hpp"
+
+namespace strata::socket {
+
+template <class R>
+R SocketApi::traced(std::string_view call, int fd, R r, SockAddrIn addr) {
+  ctx_.counters.inc(core::Counter::SocketCall);
+  if (ctx_.tracer.on()) [[unlikely]] {
+    core::SocketCallInfo info;
+    info.call = call;
+    info.fd = fd;
+    if (!r.ok()) {
+      info.result = -static_cast<std::int64_t>(r.error());
+    } else {
+      using V = typename R::value_type;
+      if constexpr (std::is_integral_v<V>) info.result = static_cast<std::int64_t>(r.value());
+    }
+    info.addr = addr.addr.value;
+    info.port = addr.port;
+    core::TraceEvent e;
+    e.time = now_;
+    e.layer = core::Layer::Socket;
+    e.kind = core::TraceKind::SocketCall;
+    e.call = &info;
+    ctx_.tracer.emit(e);
+  }
+  return r;
+}
+
+SockResult<int> SocketApi::socket(int domain, int type, int protocol) {
+  using R = SockResult<int>;
+  if (domain != kAfInet) return traced("socket", -1, R(core::fail(Errno::EAFNOSUPPORT_)));
+  if (type != kSockDgram) {
+    // SOCK_STREAM arrives with TCP.
+    return traced("socket", -1,
+                  R(core::fail(type == kSockStream ? Errno::EPROTONOSUPPORT_ : Errno::EINVAL_)));
+  }
+  if (protocol != 0 && protocol != 17) return traced("socket", -1, R(core::fail(Errno::EPROTONOSUPPORT_)));
+  auto id = udp_.open();
+  if (!id) return traced("socket", -1, R(core::fail(id.error())));
+  std::size_t fd = 0;
+  while (fd < slots_.size() && slots_[fd].used) ++fd;
+  if (fd == slots_.size()) slots_.emplace_back();
+  slots_[fd] = Slot{true, type, *id};
+  return traced("socket", static_cast<int>(fd), R(static_cast<int>(fd)));
+}
+
+SockResult<void> SocketApi::bind(int fd, SockAddrIn local) {
+  const Slot* s = slot(fd);
+  if (!s) return traced("bind", fd, SockResult<void>(core::fail(Errno::EBADF_)), local);
+  return traced("bind", fd, udp_.bind(s->udp, local), local);
+}
+
+SockResult<void> SocketApi::connect(int fd, SockAddrIn remote) {
+  const Slot* s = slot(fd);
+  if (!s) return traced("connect", fd, SockResult<void>(core::fail(Errno::EBADF_)), remote);
+  return traced("connect", fd, udp_.connect(s->udp, remote), remote);
+}
+
+SockResult<std::size_t> SocketApi::send(int fd, core::Bytes data) {
+  const Slot* s = slot(fd);
+  if (!s) return traced("send", fd, SockResult<std::size_t>(core::fail(Errno::EBADF_)));
+  return traced("send", fd, udp_.send_to(s->udp, data, std::nullopt, now_));
+}
+
+SockResult<std::size_t> SocketApi::sendto(int fd, core::Bytes data, SockAddrIn to) {
+  const Slot* s = slot(fd);
+  if (!s) return traced("sendto", fd, SockResult<std::size_t>(core::fail(Errno::EBADF_)), to);
+  // Linux: sendto with an address on a connected UDP socket sends to that address.
+  return traced("sendto", fd, udp_.send_to(s->udp, data, to, now_), to);
+}
+
+SockResult<std::size_t> SocketApi::recv(int fd, core::MutBytes out) { return recvfrom(fd, out, nullptr); }
+
+SockResult<std::size_t> SocketApi::recvfrom(int fd, core::MutBytes out, SockAddrIn* from) {
+  using R = SockResult<std::size_t>;
+  const Slot* s = slot(fd);
+  if (!s) return traced("recvfrom", fd, R(core::fail(Errno::EBADF_)));
+  auto d = udp_.recv_from(s->udp, out);
+  if (!d) return traced("recvfrom", fd, R(core::fail(d.error())));
+  if (from) *from = d->from;
+  // As recvfrom(2) without MSG_TRUNC: the bytes copied; the rest of a longer datagram is discarded.
+  return traced("recvfrom", fd, R(d->copied), d->from);
+}
+
+SockResult<SockAddrIn> SocketApi::getsockname(int fd) {
+  const Slot* s = slot(fd);
+  if (!s) return traced("getsockname", fd, SockResult<SockAddrIn>(core::fail(Errno::EBADF_)));
+  auto l = udp_.local(s->udp);
+  SockAddrIn a = l.value_or(SockAddrIn{});
+  return traced("getsockname", fd, SockResult<SockAddrIn>(a), a);
+}
+
+SockResult<void> SocketApi::close(int fd) {
+  const Slot* s = slot(fd);
+  if (!s) return traced("close", fd, SockResult<void>(core::fail(Errno::EBADF_)));
+  udp_.close(s->udp);
+  slots_[fd] = Slot{};
+  return traced("close", fd, SockResult<void>());
+}
+
+SockResult<short> SocketApi::poll(int fd) const {
+  const Slot* s = slot(fd);
+  if (!s) return core::fail(Errno::EBADF_);
+  short ev = kPollOut;  // datagram sends never block here: a full NIC queue drops, as UDP does
+  if (udp_.readable(s->udp)) ev |= kPollIn;
+  if (udp_.has_error(s->udp)) ev |= kPollErr;
+  return ev;
+}
+
+std::size_t SocketApi::open_sockets() const {
+  std::size_t n = 0;
+  for (const auto& s : slots_) n += s.used;
+  return n;
+}
+
+}  // namespace strata::socket

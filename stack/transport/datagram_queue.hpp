@@ -1,0 +1,69 @@
+// SPDX-License-Identifier: MIT
+// DatagramQueue: a UDP socket's bounded receive queue. One byte arena (each datagram stored contiguously,
+// wrapping to the start when the end is too short) plus a ring of records. Sized at creation, never grows:
+// a datagram that does not fit is refused and the caller counts the drop.
+#pragma once
+
+#include <algorithm>
+#include <cstring>
+#include <vector>
+
+#include "stack/core/bytes.hpp"
+#include "stack/transport/endpoint.hpp"
+
+namespace strata::transport {
+
+class DatagramQueue {
+ public:
+  struct Record {
+    Endpoint from, to;
+    std::size_t offset = 0, len = 0;
+  };
+
+  DatagramQueue(std::size_t max_datagrams, std::size_t max_bytes) : arena_(max_bytes), recs_(max_datagrams) {}
+
+  bool empty() const { return count_ == 0; }
+  std::size_t size() const { return count_; }
+  std::size_t bytes() const { return bytes_; }
+  const Record& front() const { return recs_[head_]; }
+  core::Bytes front_data() const { return {arena_.data() + recs_[head_].offset, recs_[head_].len}; }
+
+  /// Copies the datagram in (the one payload copy of the receive path). False when full.
+  bool push(core::Bytes data, Endpoint from, Endpoint to) {
+    if (count_ == recs_.size()) return false;
+    std::size_t off = 0;
+    const std::size_t need = std::max<std::size_t>(data.size(), 1);
+    if (count_ != 0) {
+      const std::size_t first = recs_[head_].offset;
+      const Record& last = recs_[(head_ + count_ - 1) % recs_.size()];
+      const std::size_t end = last.offset + std::max<std::size_t>(last.len, 1);
+      if (end > first) {  // live bytes are [first, end)
+        if (end + need <= arena_.size()) off = end;
+        else if (need <= first) off = 0;
+        else return false;
+      } else {  // wrapped: live bytes are [first, size) and [0, end)
+        if (end + need <= first) off = end;
+        else return false;
+      }
+    } else if (need > arena_.size()) {
+      return false;
+    }
+    if (!data.empty()) std::memcpy(arena_.data() + off, data.data(), data.size());
+    recs_[(head_ + count_) % recs_.size()] = Record{from, to, off, data.size()};
+    ++count_;
+    bytes_ += data.size();
+    return true;
+  }
+  void pop() {
+    bytes_ -= recs_[head_].len;
+    head_ = (head_ + 1) % recs_.size();
+    --count_;
+  }
+
+ private:
+  std::vector<std::byte> arena_;
+  std::vector<Record> recs_;
+  std::size_t head_ = 0, count_ = 0, bytes_ = 0;
+};
+
+}  // namespace strata::transport

@@ -1,0 +1,228 @@
+// SPDX-License-Identifier: MIT
+#include "stack/transport/udp.hpp"
+
+#include <cstring>
+
+#include "stack/core/rx_report.hpp"
+#include "stack/wire/icmpv4.hpp"
+#include "stack/wire/udp.hpp"
+
+namespace strata::transport {
+
+using core::Counter;
+using core::Errno;
+using core::Layer;
+using core::Reason;
+
+namespace {
+constexpr std::size_t kMaxUdpPayload = 65535 - 20 - 8;  // RFC 768 length field minus IPv4 and UDP headers
+}
+
+UdpLayer::UdpLayer(core::StackContext& ctx, net::Ipv4Layer& ipv4, UdpConfig config)
+    : ctx_(ctx), ipv4_(ipv4), config_(config) {}
+
+UdpLayer::~UdpLayer() = default;
+
+net::Disposition UdpLayer::receive(core::RxFrame& f, const wire::Ipv4View& ip) {
+  const auto seg = ip.payload();
+  ctx_.enter(f, Layer::Udp, Counter::UdpRx, seg);
+  auto udp = wire::UdpView::parse(seg);
+  if (!udp) return ctx_.drop(f, Layer::Udp, udp.error()), net::Disposition::Handled;
+  core::RxReport* r = f.report;
+  if (r) [[unlikely]] {
+    r->has |= core::RxReport::kUdp;
+    r->udp_sport = udp->src_port();
+    r->udp_dport = udp->dst_port();
+    r->udp_length = udp->length();
+    r->udp_check = core::RxReport::kUnverified;
+  }
+  if (auto len = udp->check_length(seg.size()); !len)
+    return ctx_.drop(f, Layer::Udp, len.error()), net::Disposition::Handled;
+  // RFC 768: a zero checksum field means the sender computed none.
+  if (udp->checksum() == 0) {
+    if (r) [[unlikely]] r->udp_check = core::RxReport::kNotPresent;
+  } else {
+    const bool ok = udp->checksum_ok(ip.src(), ip.dst());
+    if (r) [[unlikely]] r->udp_check = ok ? core::RxReport::kGood : core::RxReport::kBad;
+    if (!ok) return ctx_.drop(f, Layer::Udp, Reason::UdpBadChecksum), net::Disposition::Handled;
+  }
+  f.marks.payload = static_cast<std::uint16_t>(f.marks.transport + wire::kUdpHeaderLen);
+
+  Ep* ep = find(udp->dst_port());
+  const Endpoint from{ip.src(), udp->src_port()};
+  if (ep != nullptr && !ep->local.addr.is_any() && ep->local.addr != ip.dst() && !ip.dst().is_broadcast())
+    ep = nullptr;
+  if (ep != nullptr && ep->remote && *ep->remote != from) ep = nullptr;
+  if (ep == nullptr) {
+    if (config_.accept_unbound) return net::Disposition::Handled;
+    ctx_.drop(f, Layer::Udp, Reason::UdpPortUnreachable);
+    // RFC 1122 §4.1.3.1: port unreachable, but never for a broadcast or multicast datagram.
+    if (ip.dst().is_broadcast() || ip.dst().is_multicast()) return net::Disposition::Handled;
+    return net::Disposition::PortUnreachable;
+  }
+  if (!ep->queue.push(udp->payload(), from, Endpoint{ip.dst(), udp->dst_port()})) {
+    ++ep->drops;
+    ctx_.drop(f, Layer::Udp, Reason::UdpQueueFull);
+    return net::Disposition::Handled;
+  }
+  ctx_.counters.inc(Counter::UdpDelivered);
+  return net::Disposition::Handled;
+}
+
+void UdpLayer::receive_error(core::RxFrame& f, const net::IcmpErrorInfo& e) {
+  // The quoted datagram is one we sent: its source port is ours.
+  if (e.quoted_l4.size() < wire::kUdpHeaderLen) return;
+  const std::uint16_t sport = core::load_be16(e.quoted_l4, 0);
+  const std::uint16_t dport = core::load_be16(e.quoted_l4, 2);
+  if (auto* r = f.report) [[unlikely]] {
+    r->has |= core::RxReport::kUdp;
+    r->udp_sport = sport;
+    r->udp_dport = dport;
+    r->udp_length = core::load_be16(e.quoted_l4, 4);
+    // The quote is cut short: its checksum cannot be verified (tshark: 2, unverified).
+    r->udp_check = core::load_be16(e.quoted_l4, 6) == 0 ? core::RxReport::kNotPresent
+                                                        : core::RxReport::kUnverified;
+  }
+  Ep* ep = find(sport);
+  if (ep == nullptr || !ep->remote) return;
+  if (ep->remote->addr != e.quoted.dst() || ep->remote->port != dport) return;
+  // RFC 1122 §4.1.3.3: report ICMP errors to the application; Linux does so on connected sockets only.
+  if (e.type == wire::icmp_type::kDestUnreachable) {
+    ep->pending_error = (e.code == wire::icmp_code::kPortUnreachable || e.code == wire::icmp_code::kProtocolUnreachable)
+                            ? Errno::ECONNREFUSED_
+                            : Errno::EHOSTUNREACH_;
+  }
+}
+
+core::Result<UdpId, Errno> UdpLayer::open() {
+  for (UdpId i = 0; i < eps_.size(); ++i)
+    if (!eps_[i]) {
+      eps_[i] = std::make_unique<Ep>(config_);
+      return i;
+    }
+  if (eps_.size() >= config_.max_endpoints) return core::fail(Errno::EMFILE_);
+  eps_.push_back(std::make_unique<Ep>(config_));
+  return static_cast<UdpId>(eps_.size() - 1);
+}
+
+void UdpLayer::close(UdpId id) {
+  if (!valid(id)) return;
+  auto& ep = *eps_[id];
+  if (ep.bound) {
+    ports_.release(ep.local.port);
+    by_port_[ep.local.port] = 0;
+  }
+  eps_[id].reset();
+}
+
+core::Result<void, Errno> UdpLayer::bind(UdpId id, Endpoint local) {
+  if (!valid(id)) return core::fail(Errno::EBADF_);
+  auto& ep = *eps_[id];
+  if (ep.bound) return core::fail(Errno::EINVAL_);
+  if (!local.addr.is_any() && !ipv4_.is_local(local.addr) && !ipv4_.config().accept_any_destination)
+    return core::fail(Errno::EADDRNOTAVAIL_);
+  if (local.port == 0) {
+    auto p = ports_.reserve_ephemeral(ctx_.rng);
+    if (!p) return core::fail(Errno::EADDRINUSE_);
+    local.port = *p;
+  } else if (!ports_.reserve(local.port)) {
+    return core::fail(Errno::EADDRINUSE_);
+  }
+  if (by_port_.empty()) by_port_.assign(65536, 0);
+  by_port_[local.port] = id + 1;
+  ep.local = local;
+  ep.bound = true;
+  return {};
+}
+
+core::Result<void, Errno> UdpLayer::connect(UdpId id, Endpoint remote) {
+  if (!valid(id)) return core::fail(Errno::EBADF_);
+  if (remote.port == 0) return core::fail(Errno::EINVAL_);
+  auto& ep = *eps_[id];
+  if (!ep.bound)
+    if (auto b = bind(id, Endpoint{}); !b) return b;
+  ep.remote = remote;
+  ep.pending_error = Errno::Ok;
+  return {};
+}
+
+core::Result<std::size_t, Errno> UdpLayer::send_to(UdpId id, core::Bytes data, std::optional<Endpoint> to,
+                                                   core::Instant now) {
+  if (!valid(id)) return core::fail(Errno::EBADF_);
+  auto& ep = *eps_[id];
+  if (ep.pending_error != Errno::Ok) {
+    const auto e = ep.pending_error;
+    ep.pending_error = Errno::Ok;
+    return core::fail(e);
+  }
+  if (!to) {
+    if (!ep.remote) return core::fail(Errno::EDESTADDRREQ_);
+    to = ep.remote;
+  }
+  if (to->port == 0) return core::fail(Errno::EINVAL_);
+  if (data.size() > kMaxUdpPayload) return core::fail(Errno::EMSGSIZE_);
+  if (!ep.bound)
+    if (auto b = bind(id, Endpoint{}); !b) return core::fail(b.error());
+  auto src = ep.local.addr;
+  if (src.is_any()) {
+    auto s = ipv4_.source_for(to->addr);
+    if (!s) return core::fail(Errno::ENETUNREACH_);
+    src = *s;
+  }
+  auto p = ctx_.pool.allocate(wire::kUdpHeaderLen + data.size());
+  if (!p) return core::fail(Errno::ENOBUFS_);
+  p->id = ctx_.new_packet_id();
+  auto out = p->append(wire::kUdpHeaderLen + data.size());
+  if (!data.empty()) std::memcpy(out.data() + wire::kUdpHeaderLen, data.data(), data.size());
+  wire::UdpHeader h{ep.local.port, to->port, static_cast<std::uint16_t>(out.size())};
+  h.emit_with_checksum(out, src, to->addr);
+  p->marks.transport = 0;
+  p->marks.payload = wire::kUdpHeaderLen;
+  ctx_.sent(now, Layer::Udp, Counter::UdpTx, *p);
+  net::Ipv4SendParams sp;
+  sp.src = src;
+  sp.dst = to->addr;
+  sp.protocol = wire::ip_proto::kUdp;
+  sp.ttl = config_.ttl;
+  if (auto r = ipv4_.send(sp, std::move(*p), now); !r) {
+    switch (r.error()) {
+      case Reason::Ipv4NoRoute: return core::fail(Errno::ENETUNREACH_);
+      case Reason::Ipv4FragmentNeeded:
+      case Reason::Ipv4FragmentTooLarge: return core::fail(Errno::EMSGSIZE_);
+      case Reason::ArpQueueFull:
+      case Reason::NicNoBuffer:
+      case Reason::NicQueueFull: return core::fail(Errno::ENOBUFS_);
+      default: break;  // dropped further down (a lossy NIC): UDP does not know, as on a real host
+    }
+  }
+  return data.size();
+}
+
+core::Result<ReceivedDatagram, Errno> UdpLayer::recv_from(UdpId id, core::MutBytes out) {
+  if (!valid(id)) return core::fail(Errno::EBADF_);
+  auto& ep = *eps_[id];
+  if (ep.pending_error != Errno::Ok) {
+    const auto e = ep.pending_error;
+    ep.pending_error = Errno::Ok;
+    return core::fail(e);
+  }
+  if (ep.queue.empty()) return core::fail(Errno::EAGAIN_);
+  const auto data = ep.queue.front_data();
+  const std::size_t n = std::min(out.size(), data.size());
+  if (n) std::memcpy(out.data(), data.data(), n);
+  ReceivedDatagram d{ep.queue.front().from, data.size(), n};
+  ep.queue.pop();
+  return d;
+}
+
+bool UdpLayer::readable(UdpId id) const { return valid(id) && !eps_[id]->queue.empty(); }
+bool UdpLayer::has_error(UdpId id) const { return valid(id) && eps_[id]->pending_error != Errno::Ok; }
+std::optional<Endpoint> UdpLayer::local(UdpId id) const {
+  if (!valid(id) || !eps_[id]->bound) return std::nullopt;
+  return eps_[id]->local;
+}
+std::optional<Endpoint> UdpLayer::remote(UdpId id) const { return valid(id) ? eps_[id]->remote : std::nullopt; }
+std::uint64_t UdpLayer::queue_drops(UdpId id) const { return valid(id) ? eps_[id]->drops : 0; }
+std::size_t UdpLayer::queued(UdpId id) const { return valid(id) ? eps_[id]->queue.size() : 0; }
+
+}  // namespace strata::transport

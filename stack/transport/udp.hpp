@@ -1,0 +1,93 @@
+// SPDX-License-Identifier: MIT
+// UDP (RFC 768, RFC 1122 §4.1): checksum over the pseudo-header (zero means none was sent), demux by local
+// port to bound endpoints with bounded receive queues, port unreachable for closed ports (by disposition:
+// IPv4 sends the ICMP), and ICMP errors turned into a pending ECONNREFUSED on connected endpoints.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <vector>
+
+#include "stack/core/errno.hpp"
+#include "stack/core/stack_context.hpp"
+#include "stack/net/ipv4_layer.hpp"
+#include "stack/net/l4_handler.hpp"
+#include "stack/transport/datagram_queue.hpp"
+#include "stack/transport/endpoint.hpp"
+#include "stack/transport/port_table.hpp"
+
+namespace strata::transport {
+
+struct UdpConfig {
+  std::size_t queue_datagrams = 128;   // per endpoint
+  std::size_t queue_bytes = 256 * 1024;
+  std::size_t max_endpoints = 1024;
+  bool accept_unbound = false;  // replay: a datagram for no socket is still a delivered datagram
+  std::uint8_t ttl = 64;
+};
+
+using UdpId = std::uint32_t;
+
+/// What recv_from returns: who sent it, and how long the datagram was (it may exceed what was copied).
+struct ReceivedDatagram {
+  Endpoint from;
+  std::size_t length = 0;
+  std::size_t copied = 0;
+};
+
+class UdpLayer final : public net::L4Handler {
+ public:
+  UdpLayer(core::StackContext& ctx, net::Ipv4Layer& ipv4, UdpConfig config);
+  ~UdpLayer() override;
+
+  net::Disposition receive(core::RxFrame& frame, const wire::Ipv4View& ip) override;
+  void receive_error(core::RxFrame& frame, const net::IcmpErrorInfo& error) override;
+
+  /// A new, unbound endpoint (its queue is allocated here, never per packet). EMFILE when at the cap.
+  core::Result<UdpId, core::Errno> open();
+  void close(UdpId id);
+  /// Port 0 picks an ephemeral port. EADDRINUSE, EADDRNOTAVAIL (not one of our addresses), EINVAL (bound).
+  core::Result<void, core::Errno> bind(UdpId id, Endpoint local);
+  /// Sets the default destination and filters what is received to it; binds an ephemeral port if needed.
+  core::Result<void, core::Errno> connect(UdpId id, Endpoint remote);
+  /// EMSGSIZE above 65507 bytes, EDESTADDRREQ unconnected without `to`, ECONNREFUSED once after a port
+  /// unreachable on a connected endpoint, ENETUNREACH without a route, ENOBUFS when the pool is empty.
+  core::Result<std::size_t, core::Errno> send_to(UdpId id, core::Bytes data, std::optional<Endpoint> to,
+                                                 core::Instant now);
+  /// EAGAIN when the queue is empty; a pending error is reported first.
+  core::Result<ReceivedDatagram, core::Errno> recv_from(UdpId id, core::MutBytes out);
+
+  bool readable(UdpId id) const;
+  bool has_error(UdpId id) const;
+  std::optional<Endpoint> local(UdpId id) const;
+  std::optional<Endpoint> remote(UdpId id) const;
+  std::uint64_t queue_drops(UdpId id) const;
+  std::size_t queued(UdpId id) const;
+  bool valid(UdpId id) const { return id < eps_.size() && eps_[id] != nullptr; }
+
+ private:
+  struct Ep {
+    Ep(const UdpConfig& c) : queue(c.queue_datagrams, c.queue_bytes) {}
+    Endpoint local;
+    std::optional<Endpoint> remote;
+    bool bound = false;
+    core::Errno pending_error = core::Errno::Ok;
+    std::uint64_t drops = 0;
+    DatagramQueue queue;
+  };
+  Ep* find(std::uint16_t port) const {
+    if (by_port_.empty()) return nullptr;
+    const auto i = by_port_[port];
+    return i == 0 ? nullptr : eps_[i - 1].get();
+  }
+
+  core::StackContext& ctx_;
+  net::Ipv4Layer& ipv4_;
+  UdpConfig config_;
+  PortTable ports_;
+  std::vector<std::unique_ptr<Ep>> eps_;
+  std::vector<std::uint32_t> by_port_;  // port → endpoint index + 1; allocated at the first bind
+};
+
+}  // namespace strata::transport

@@ -1,0 +1,299 @@
+// SPDX-License-Identifier: MIT
+// RFC 1071 one's-complement sum. The kernels read the data in native byte order (little-endian on x86-64) and
+// keep every carry; RFC 1071 §2(B) makes that sum, folded to 16 bits and byte-swapped, equal to the sum of
+// big-endian 16-bit words. After folding only a byte's position modulo 2 matters (256^2 == 1 mod 0xffff), so
+// pieces that start at an even offset simply add, whatever their width.
+//
+// Kernels:  avx2   : 16-bit words summed by vpmaddwd into 256-bit registers, 128 bytes per iteration
+//                    (a target attribute: the build has no -march)
+//           sse2   : the same in 128-bit registers, 64 bytes per iteration (x86-64 baseline)
+//           scalar : 64-bit loads, carries counted (add/adc), any architecture
+// ones_sum() picks avx2 or sse2 once, on its first call, and takes the inlined scalar code for short inputs
+// (headers), where the vector set-up and horizontal sum cost more than they save.
+#include "stack/wire/checksum.hpp"
+
+#include <atomic>
+#include <bit>
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <string_view>
+
+#if defined(__x86_64__)
+#include <immintrin.h>
+#endif
+
+namespace strata::wire {
+namespace {
+
+// A kernel returns a 64-bit value congruent (mod 2^64 - 1, hence mod 0xffff) to the sum of the data read as
+// native-order words, and zero only when the data is all zero (so the folded result is canonical: 0x0000
+// only for all-zero input, as with RFC 1071's own loop).
+using Kernel = std::uint64_t (*)(const std::byte* p, std::size_t n);
+
+// Inputs up to this many bytes take the inlined scalar code in ones_sum(); from here on the vector kernels win
+// (BM_ChecksumKernel in bench/checksum_bench.cpp shows the crossover).
+constexpr std::size_t kShortInput = 96;
+// Bytes per vector-kernel call: its 32-bit lanes then stay far from overflow (see sum_avx2), and the tests
+// reach the multi-block path with a few hundred KiB. One horizontal sum per 64 KiB costs < 1%.
+constexpr std::size_t kBlock = std::size_t{64} << 10;
+
+inline std::uint64_t load64(const std::byte* p) {
+  std::uint64_t w;
+  std::memcpy(&w, p, 8);
+  return w;
+}
+inline std::uint32_t load32(const std::byte* p) {
+  std::uint32_t w;
+  std::memcpy(&w, p, 4);
+  return w;
+}
+inline std::uint16_t load16(const std::byte* p) {
+  std::uint16_t w;
+  std::memcpy(&w, p, 2);
+  return w;
+}
+
+// a + b with the carry out of bit 63 added back in (one's-complement addition in 64 bits).
+inline std::uint64_t add_ec(std::uint64_t a, std::uint64_t b) {
+  a += b;
+  return a + (a < b);
+}
+
+// A lone last byte (at an even offset) is the high byte of a big-endian word padded with zero: in native
+// order that is where a byte load already puts it on a little-endian host.
+inline std::uint64_t odd_byte(const std::byte* p) {
+  constexpr unsigned kShift = std::endian::native == std::endian::little ? 0 : 8;
+  return std::uint64_t{std::to_integer<std::uint8_t>(*p)} << kShift;
+}
+
+// The last n < 8 bytes, as if padded with zeros to a whole word. Each piece starts at an even offset, so the
+// pieces add without being shifted into place.
+inline std::uint64_t sum_tail(const std::byte* p, std::size_t n) {
+  std::uint64_t s = 0;
+  if (n & 4) {
+    s += load32(p);
+    p += 4;
+  }
+  if (n & 2) {
+    s += load16(p);
+    p += 2;
+  }
+  if (n & 1) s += odd_byte(p);
+  return s;
+}
+
+// Adds w to the word sum s, counting the carry out of bit 63 in c (2^64 == 1 mod 2^64 - 1): add + adc.
+inline void add_word(std::uint64_t& s, std::uint64_t& c, std::uint64_t w) {
+  c += __builtin_add_overflow(s, w, &s);
+}
+
+// Two independent sum/carry pairs, so the adds of neighbouring words overlap. `start` is a native-order
+// value already summed (ones_sum()'s initial value, added here off the critical path).
+inline std::uint64_t sum_scalar(const std::byte* p, std::size_t n, std::uint64_t start = 0) {
+  std::uint64_t s0 = 0, c0 = 0, s1 = start, c1 = 0;
+  for (; n >= 32; p += 32, n -= 32) {
+    add_word(s0, c0, load64(p));
+    add_word(s1, c1, load64(p + 8));
+    add_word(s0, c0, load64(p + 16));
+    add_word(s1, c1, load64(p + 24));
+  }
+  if (n & 16) {
+    add_word(s0, c0, load64(p));
+    add_word(s1, c1, load64(p + 8));
+    p += 16;
+  }
+  if (n & 8) {
+    add_word(s0, c0, load64(p));
+    p += 8;
+  }
+  add_word(s0, c0, sum_tail(p, n & 7));
+  add_word(s0, c0, s1);
+  return add_ec(s0, c0 + c1);
+}
+
+std::uint64_t sum_scalar_kernel(const std::byte* p, std::size_t n) { return sum_scalar(p, n); }
+
+#if defined(__x86_64__)
+// The vector kernels sum 16-bit words with vpmaddwd (multiply by 1 and add adjacent pairs into 32-bit lanes).
+// madd is signed, so each word is first biased by xor 0x8000 (w ^ 0x8000 read as signed is w - 32768): a lane
+// gains w0 + w1 - 65536 per vector, within [-65536, 65534], and the bias is added back once at the end. Per
+// vector: one load, three cheap ops, no shuffles, and no penalty worth measuring for unaligned data.
+//
+// Bounds: a kernel call sees at most kBlock = 64 KiB, i.e. at most 4096 (sse2) or 2048 (avx2) vectors, so
+// the sum of all 32-bit lanes of all accumulators stays within 4 x 4096 x 65536 = 8 x 2048 x 65536 = 2^30:
+// even the horizontal sum is exact in 32 bits.
+//
+// The last n < 32 (16) bytes are one more vector: the 32 (16) bytes that end at the data's end, with the
+// bytes already counted masked to zero (a masked word is a zero word, biased like any other). That load
+// starts inside the data, and at an even offset once an odd last byte has been set aside.
+alignas(64) constexpr std::uint8_t kKeepLast[64] = {
+    0,    0,    0,    0,    0,    0,    0,    0,    0,    0,    0,    0,    0,    0,    0,    0,
+    0,    0,    0,    0,    0,    0,    0,    0,    0,    0,    0,    0,    0,    0,    0,    0,
+    0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+    0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
+
+inline __m128i load128(const void* p) { return _mm_loadu_si128(static_cast<const __m128i*>(p)); }
+__attribute__((target("avx2"))) inline __m256i load256(const void* p) {
+  return _mm256_loadu_si256(static_cast<const __m256i*>(p));
+}
+
+// v -> four 32-bit lanes of (w0 - 32768) + (w1 - 32768).
+inline __m128i biased_pairs(__m128i v) {
+  return _mm_madd_epi16(_mm_xor_si128(v, _mm_set1_epi16(static_cast<short>(0x8000))), _mm_set1_epi16(1));
+}
+__attribute__((target("avx2"))) inline __m256i biased_pairs(__m256i v) {
+  return _mm256_madd_epi16(_mm256_xor_si256(v, _mm256_set1_epi16(static_cast<short>(0x8000))),
+                           _mm256_set1_epi16(1));
+}
+
+inline std::int32_t hsum_epi32(__m128i a) {
+  a = _mm_add_epi32(a, _mm_unpackhi_epi64(a, a));
+  a = _mm_add_epi32(a, _mm_shuffle_epi32(a, 1));
+  return _mm_cvtsi128_si32(a);
+}
+
+// Removes the bias of `vectors` madds of `lanes` 32-bit results each (65536 per result) from the exact lane sum
+// and adds the set-aside odd byte; the result is the exact sum of the 16-bit words, zero only for zero data.
+inline std::uint64_t unbias(std::int32_t lane_sum, std::size_t vectors, std::size_t lanes, std::uint64_t odd) {
+  return static_cast<std::uint64_t>(std::int64_t{lane_sum} + static_cast<std::int64_t>(vectors * lanes) * 65536) +
+         odd;
+}
+
+std::uint64_t sum_sse2(const std::byte* p, std::size_t n) {
+  if (n < 16) return sum_scalar(p, n);  // ones_sum() never gets here with so little; ones_sum_impl() may
+  std::uint64_t odd = 0;
+  if (n & 1) odd = odd_byte(p + --n);
+  const std::size_t vectors = (n + 15) / 16;
+  __m128i a0 = _mm_setzero_si128(), a1 = a0, a2 = a0, a3 = a0;
+  for (; n >= 64; p += 64, n -= 64) {
+    a0 = _mm_add_epi32(a0, biased_pairs(load128(p)));
+    a1 = _mm_add_epi32(a1, biased_pairs(load128(p + 16)));
+    a2 = _mm_add_epi32(a2, biased_pairs(load128(p + 32)));
+    a3 = _mm_add_epi32(a3, biased_pairs(load128(p + 48)));
+  }
+  for (; n >= 16; p += 16, n -= 16) a0 = _mm_add_epi32(a0, biased_pairs(load128(p)));
+  if (n != 0) {
+    const __m128i last = _mm_and_si128(load128(p + n - 16), load128(kKeepLast + 16 + n));
+    a1 = _mm_add_epi32(a1, biased_pairs(last));
+  }
+  const __m128i a = _mm_add_epi32(_mm_add_epi32(a0, a1), _mm_add_epi32(a2, a3));
+  return unbias(hsum_epi32(a), vectors, 4, odd);
+}
+
+__attribute__((target("avx2"))) std::uint64_t sum_avx2(const std::byte* p, std::size_t n) {
+  if (n < 32) return sum_scalar(p, n);  // as in sum_sse2
+  std::uint64_t odd = 0;
+  if (n & 1) odd = odd_byte(p + --n);
+  const std::size_t vectors = (n + 31) / 32;
+  __m256i a0 = _mm256_setzero_si256(), a1 = a0, a2 = a0, a3 = a0;
+  for (; n >= 128; p += 128, n -= 128) {
+    a0 = _mm256_add_epi32(a0, biased_pairs(load256(p)));
+    a1 = _mm256_add_epi32(a1, biased_pairs(load256(p + 32)));
+    a2 = _mm256_add_epi32(a2, biased_pairs(load256(p + 64)));
+    a3 = _mm256_add_epi32(a3, biased_pairs(load256(p + 96)));
+  }
+  for (; n >= 32; p += 32, n -= 32) a0 = _mm256_add_epi32(a0, biased_pairs(load256(p)));
+  if (n != 0) {
+    const __m256i last = _mm256_and_si256(load256(p + n - 32), load256(kKeepLast + n));
+    a1 = _mm256_add_epi32(a1, biased_pairs(last));
+  }
+  const __m256i a = _mm256_add_epi32(_mm256_add_epi32(a0, a1), _mm256_add_epi32(a2, a3));
+  const __m128i h = _mm_add_epi32(_mm256_castsi256_si128(a), _mm256_extracti128_si256(a, 1));
+  return unbias(hsum_epi32(h), vectors, 8, odd);
+}
+#endif
+
+// Runs a kernel over at most kBlock bytes at a time (kBlock is even, so every block starts at an even offset
+// of the data and the partial sums simply add).
+inline std::uint64_t sum_blocks(Kernel kernel, const std::byte* p, std::size_t n) {
+  std::uint64_t s = 0;
+  for (; n > kBlock; p += kBlock, n -= kBlock) s = add_ec(s, kernel(p, kBlock));
+  return add_ec(s, kernel(p, n));
+}
+
+constexpr bool kLittle = std::endian::native == std::endian::little;
+
+// A big-endian 16-bit value (ones_sum()'s `initial`) as the native-order word that adds to a sum.
+inline std::uint64_t native_word(std::uint16_t v) { return kLittle ? core::bswap16(v) : v; }
+
+// Native-order 64-bit sum -> 16-bit big-endian one's-complement sum (0x0000 only when s is zero).
+inline std::uint16_t fold(std::uint64_t s) {
+  const auto hi = static_cast<std::uint32_t>(s >> 32);
+  std::uint32_t x = static_cast<std::uint32_t>(s) + hi;
+  x += x < hi;  // end-around carry: x == s mod 2^32 - 1, and x != 0 unless s == 0
+  // With x = a:b (16-bit halves), x + rotr(x, 16) carries b + a's overflow into a + b: the high half is the
+  // end-around sum of a and b.
+  const auto r = static_cast<std::uint16_t>((x + std::rotr(x, 16)) >> 16);
+  return kLittle ? core::bswap16(r) : r;
+}
+
+struct Impl {
+  const char* name;
+  Kernel kernel;
+};
+
+constexpr Impl kImpls[] = {
+#if defined(__x86_64__)
+    {"avx2", &sum_avx2},
+    {"sse2", &sum_sse2},
+#endif
+    {"scalar", &sum_scalar_kernel},
+};
+
+bool cpu_has(std::string_view name) {
+#if defined(__x86_64__)
+  __builtin_cpu_init();  // harmless if already done; needed if we run before libgcc's constructor
+  if (name == "avx2") return __builtin_cpu_supports("avx2");
+#endif
+  (void)name;
+  return true;  // sse2 is the x86-64 baseline; scalar runs anywhere
+}
+
+const Impl& best_impl() {
+  for (const Impl& impl : kImpls)
+    if (cpu_has(impl.name)) return impl;
+  return kImpls[std::size(kImpls) - 1];
+}
+
+// The dispatched kernel. It starts as a resolver that picks the best kernel on the first call and installs
+// it, so it is constant-initialised (no static-initialisation-order hazard) and costs one load afterwards.
+std::uint64_t resolve_and_sum(const std::byte* p, std::size_t n);
+std::atomic<Kernel> g_kernel{&resolve_and_sum};
+
+std::uint64_t resolve_and_sum(const std::byte* p, std::size_t n) {
+  const Kernel k = best_impl().kernel;
+  g_kernel.store(k, std::memory_order_relaxed);
+  return k(p, n);
+}
+
+template <Kernel K>
+std::uint16_t ones_sum_via(core::Bytes data, std::uint16_t initial) {
+  return fold(add_ec(sum_blocks(K, data.data(), data.size()), native_word(initial)));
+}
+
+}  // namespace
+
+std::uint16_t ones_sum(core::Bytes data, std::uint16_t initial) {
+  const std::byte* p = data.data();
+  const std::size_t n = data.size();
+  if (n <= kShortInput) return fold(sum_scalar(p, n, native_word(initial)));
+  return fold(add_ec(sum_blocks(g_kernel.load(std::memory_order_relaxed), p, n), native_word(initial)));
+}
+
+std::uint16_t ones_sum_scalar(core::Bytes data, std::uint16_t initial) {
+  return ones_sum_via<&sum_scalar_kernel>(data, initial);
+}
+
+const char* checksum_impl_name() { return best_impl().name; }
+
+OnesSumFn ones_sum_impl(std::string_view name) {
+#if defined(__x86_64__)
+  if (name == "avx2" && cpu_has("avx2")) return &ones_sum_via<&sum_avx2>;
+  if (name == "sse2") return &ones_sum_via<&sum_sse2>;
+#endif
+  if (name == "scalar") return &ones_sum_via<&sum_scalar_kernel>;
+  return nullptr;
+}
+
+}  // namespace strata::wire

@@ -1,0 +1,75 @@
+// SPDX-License-Identifier: MIT
+// IPv4 headers (RFC 791). Options are kept opaque but bounds-checked: the view exposes them as bytes.
+#pragma once
+
+#include <cstdint>
+
+#include "stack/core/bytes.hpp"
+#include "stack/core/result.hpp"
+#include "stack/wire/addresses.hpp"
+
+namespace strata::wire {
+
+namespace ip_proto {
+inline constexpr std::uint8_t kIcmp = 1;
+inline constexpr std::uint8_t kIpIp = 4;
+inline constexpr std::uint8_t kTcp = 6;
+inline constexpr std::uint8_t kUdp = 17;
+}  // namespace ip_proto
+
+inline constexpr std::size_t kIpv4MinHeaderLen = 20;
+inline constexpr std::size_t kIpv4MaxDatagram = 65535;
+
+/// Invariant: after parse() the whole header (options included) is inside the buffer, version is 4,
+/// 20 <= header_len() <= total_length(). The datagram itself may be cut short by the capture: truncated() says so.
+class Ipv4View {
+ public:
+  /// Errors: Ipv4Truncated (header cut), Ipv4BadVersion, Ipv4BadHeaderLength, Ipv4BadTotalLength.
+  static core::Result<Ipv4View> parse(core::Bytes bytes);
+
+  std::uint8_t header_len() const { return static_cast<std::uint8_t>((core::load_u8(b_, 0) & 0xf) * 4); }
+  std::uint8_t tos() const { return core::load_u8(b_, 1); }
+  std::uint16_t total_length() const { return core::load_be16(b_, 2); }
+  std::uint16_t ident() const { return core::load_be16(b_, 4); }
+  bool dont_fragment() const { return (core::load_u8(b_, 6) & 0x40) != 0; }
+  bool more_fragments() const { return (core::load_u8(b_, 6) & 0x20) != 0; }
+  bool reserved_flag() const { return (core::load_u8(b_, 6) & 0x80) != 0; }
+  /// In 8-byte units, as on the wire.
+  std::uint16_t frag_offset() const { return core::load_be16(b_, 6) & 0x1fff; }
+  bool is_fragment() const { return more_fragments() || frag_offset() != 0; }
+  std::uint8_t ttl() const { return core::load_u8(b_, 8); }
+  std::uint8_t protocol() const { return core::load_u8(b_, 9); }
+  std::uint16_t checksum() const { return core::load_be16(b_, 10); }
+  Ipv4Address src() const { return Ipv4Address::load(b_.data() + 12); }
+  Ipv4Address dst() const { return Ipv4Address::load(b_.data() + 16); }
+  core::Bytes options() const { return b_.subspan(20, header_len() - 20); }
+  core::Bytes header() const { return b_.first(header_len()); }
+  bool checksum_ok() const;
+  /// The capture holds fewer bytes than total_length().
+  bool truncated() const { return b_.size() < total_length(); }
+  /// Payload up to total_length() (link padding removed), cut where the buffer ends.
+  core::Bytes payload() const;
+
+ private:
+  core::Bytes b_;
+};
+
+struct Ipv4Header {
+  std::uint8_t tos = 0;
+  std::uint16_t total_length = 0;
+  std::uint16_t ident = 0;
+  bool dont_fragment = false;
+  bool more_fragments = false;
+  std::uint16_t frag_offset = 0;  // 8-byte units
+  std::uint8_t ttl = 64;
+  std::uint8_t protocol = 0;
+  Ipv4Address src, dst;
+  core::Bytes options;  // borrowed, length a multiple of 4 and at most 40
+
+  std::size_t wire_size() const { return kIpv4MinHeaderLen + options.size(); }
+  /// Writes the header with a correct checksum. Requires out.size() >= wire_size().
+  void emit(core::MutBytes out) const;
+  static Ipv4Header from(const Ipv4View& v);
+};
+
+}  // namespace strata::wire

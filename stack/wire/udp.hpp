@@ -1,0 +1,41 @@
+// SPDX-License-Identifier: MIT
+// UDP headers (RFC 768), checksummed over the IPv4 pseudo-header. A zero checksum means "none sent".
+#pragma once
+
+#include <cstdint>
+
+#include "stack/core/bytes.hpp"
+#include "stack/core/result.hpp"
+#include "stack/wire/addresses.hpp"
+
+namespace strata::wire {
+
+inline constexpr std::size_t kUdpHeaderLen = 8;
+
+/// Invariant: after parse() the 8-byte header is inside the buffer. length() is not yet checked against the
+/// buffer: check_length() does that, so a reporter can read the header of a bad datagram.
+class UdpView {
+ public:
+  static core::Result<UdpView> parse(core::Bytes bytes);  // UdpTruncated
+  std::uint16_t src_port() const { return core::load_be16(b_, 0); }
+  std::uint16_t dst_port() const { return core::load_be16(b_, 2); }
+  std::uint16_t length() const { return core::load_be16(b_, 4); }
+  std::uint16_t checksum() const { return core::load_be16(b_, 6); }
+  /// UdpBadLength when length() < 8 or beyond the IP payload, UdpTruncated when the capture cut it.
+  core::Result<void> check_length(std::size_t ip_payload_len) const;
+  /// Over the pseudo-header and length() bytes. Requires check_length() to have passed.
+  bool checksum_ok(Ipv4Address src, Ipv4Address dst) const;
+  core::Bytes payload() const { return b_.subspan(kUdpHeaderLen, length() - kUdpHeaderLen); }
+
+ private:
+  core::Bytes b_;
+};
+
+struct UdpHeader {
+  std::uint16_t src_port = 0, dst_port = 0, length = 0;
+  static constexpr std::size_t wire_size() { return kUdpHeaderLen; }
+  /// Writes the header over out[0..8) and the checksum over out (header + payload, out.size() == length).
+  void emit_with_checksum(core::MutBytes out, Ipv4Address src, Ipv4Address dst) const;
+};
+
+}  // namespace strata::wire
