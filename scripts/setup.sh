@@ -10,7 +10,7 @@ packages=(
   libpcap-dev libgtest-dev libgmock-dev googletest libbenchmark-dev libcli11-dev libtomlplusplus-dev libfmt-dev
   libreadline-dev nlohmann-json3-dev
   # tests: the reference decoder, capture tools, namespaces
-  tshark tcpdump iproute2 ethtool curl python3 socat iputils-ping
+  tshark tcpdump iproute2 ethtool curl python3 socat iputils-ping iputils-arping
   # fuzzing and style
   clang libclang-rt-14-dev clang-format clang-tidy
 )
