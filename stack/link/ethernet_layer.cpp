@@ -125,7 +125,8 @@ core::Result<void> EthernetLayer::send(core::NicId id, wire::MacAddress dst, std
     return core::fail(Reason::LinkUnsupportedType);
   }
   ctx_.sent(now, Layer::Link, core::Counter::LinkTx, p, id);
-  ctx_.counters.inc(core::Counter::NicTx);
+  // The NIC boundary: the frame as it leaves the stack.
+  ctx_.sent(now, Layer::Nic, core::Counter::NicTx, p, id);
   return n.transmit(std::move(p), now);
 }
 

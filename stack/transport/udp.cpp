@@ -66,6 +66,10 @@ net::Disposition UdpLayer::receive(core::RxFrame& f, const wire::Ipv4View& ip) {
     return net::Disposition::Handled;
   }
   ctx_.counters.inc(Counter::UdpDelivered);
+  // The top of the receive path: the payload now sits in the socket's queue (its one copy).
+  if (ctx_.tracer.on()) [[unlikely]]
+    ctx_.tracer.packet(f.now, Layer::Socket, core::Dir::Rx, core::TraceKind::Queue, f.id, udp->payload(),
+                       f.marks, Reason::None, f.nic);
   return net::Disposition::Handled;
 }
 
