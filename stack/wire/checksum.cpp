@@ -31,8 +31,8 @@ namespace {
 // only for all-zero input, as with RFC 1071's own loop).
 using Kernel = std::uint64_t (*)(const std::byte* p, std::size_t n);
 
-// Inputs up to this many bytes take the inlined scalar code in ones_sum(); from here on the vector kernels win
-// (BM_ChecksumKernel in bench/checksum_bench.cpp shows the crossover).
+// Inputs up to this many bytes take the inlined scalar code in ones_sum(); from here on the vector kernels
+// win (BM_ChecksumKernel in bench/checksum_bench.cpp shows the crossover).
 constexpr std::size_t kShortInput = 96;
 // Bytes per vector-kernel call: its 32-bit lanes then stay far from overflow (see sum_avx2), and the tests
 // reach the multi-block path with a few hundred KiB. One horizontal sum per 64 KiB costs < 1%.
@@ -112,17 +112,22 @@ inline std::uint64_t sum_scalar(const std::byte* p, std::size_t n, std::uint64_t
   return add_ec(s0, c0 + c1);
 }
 
-std::uint64_t sum_scalar_kernel(const std::byte* p, std::size_t n) { return sum_scalar(p, n); }
+std::uint64_t sum_scalar_kernel(const std::byte* p, std::size_t n) {
+  return sum_scalar(p, n);
+}
 
 #if defined(__x86_64__)
 // The vector kernels sum 16-bit words with vpmaddwd (multiply by 1 and add adjacent pairs into 32-bit lanes).
 // madd is signed, so each word is first biased by xor 0x8000 (w ^ 0x8000 read as signed is w - 32768): a lane
-// gains w0 + w1 - 65536 per vector, within [-65536, 65534], and the bias is added back once at the end. Per
-// vector: one load, three cheap ops, no shuffles, and no penalty worth measuring for unaligned data.
+// gains w0 + w1 - 65536 per vector, within [-65536, 65534]. Every vector adds once to every lane of one of
+// the accumulators, so starting one accumulator at 65536 x (number of vectors) cancels the bias exactly: the
+// summed lanes end as the plain, non-negative sums of their words. Per vector: one load, three cheap ops, no
+// shuffles, and no penalty worth measuring for unaligned data.
 //
-// Bounds: a kernel call sees at most kBlock = 64 KiB, i.e. at most 4096 (sse2) or 2048 (avx2) vectors, so
-// the sum of all 32-bit lanes of all accumulators stays within 4 x 4096 x 65536 = 8 x 2048 x 65536 = 2^30:
-// even the horizontal sum is exact in 32 bits.
+// Bounds: a kernel call sees at most kBlock = 64 KiB, i.e. at most 4096 (sse2) or 2048 (avx2) vectors, so a
+// lane stays within 65536 x 4096 + 4096 x 65534 < 2^29 (int32) throughout, and the final 64-bit lane pairs
+// never overflow. A 64-bit lane holding 32-bit lanes lo and hi is lo + hi x 2^32 == lo + hi (mod 2^32 - 1):
+// the horizontal sum just adds the 64-bit lanes.
 //
 // The last n < 32 (16) bytes are one more vector: the 32 (16) bytes that end at the data's end, with the
 // bytes already counted masked to zero (a masked word is a zero word, biased like any other). That load
@@ -133,7 +138,9 @@ alignas(64) constexpr std::uint8_t kKeepLast[64] = {
     0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
     0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
 
-inline __m128i load128(const void* p) { return _mm_loadu_si128(static_cast<const __m128i*>(p)); }
+inline __m128i load128(const void* p) {
+  return _mm_loadu_si128(static_cast<const __m128i*>(p));
+}
 __attribute__((target("avx2"))) inline __m256i load256(const void* p) {
   return _mm256_loadu_si256(static_cast<const __m256i*>(p));
 }
@@ -147,25 +154,18 @@ __attribute__((target("avx2"))) inline __m256i biased_pairs(__m256i v) {
                            _mm256_set1_epi16(1));
 }
 
-inline std::int32_t hsum_epi32(__m128i a) {
-  a = _mm_add_epi32(a, _mm_unpackhi_epi64(a, a));
-  a = _mm_add_epi32(a, _mm_shuffle_epi32(a, 1));
-  return _mm_cvtsi128_si32(a);
-}
-
-// Removes the bias of `vectors` madds of `lanes` 32-bit results each (65536 per result) from the exact lane sum
-// and adds the set-aside odd byte; the result is the exact sum of the 16-bit words, zero only for zero data.
-inline std::uint64_t unbias(std::int32_t lane_sum, std::size_t vectors, std::size_t lanes, std::uint64_t odd) {
-  return static_cast<std::uint64_t>(std::int64_t{lane_sum} + static_cast<std::int64_t>(vectors * lanes) * 65536) +
-         odd;
+// Sum of the two 64-bit lanes (non-negative 32-bit lane sums, see above) plus the set-aside odd byte.
+inline std::uint64_t finish(__m128i a, std::uint64_t odd) {
+  return static_cast<std::uint64_t>(_mm_cvtsi128_si64(a)) +
+         static_cast<std::uint64_t>(_mm_cvtsi128_si64(_mm_unpackhi_epi64(a, a))) + odd;
 }
 
 std::uint64_t sum_sse2(const std::byte* p, std::size_t n) {
   if (n < 16) return sum_scalar(p, n);  // ones_sum() never gets here with so little; ones_sum_impl() may
   std::uint64_t odd = 0;
   if (n & 1) odd = odd_byte(p + --n);
-  const std::size_t vectors = (n + 15) / 16;
-  __m128i a0 = _mm_setzero_si128(), a1 = a0, a2 = a0, a3 = a0;
+  const auto vectors = static_cast<int>((n + 15) / 16);
+  __m128i a0 = _mm_set1_epi32(65536 * vectors), a1 = _mm_setzero_si128(), a2 = a1, a3 = a1;
   for (; n >= 64; p += 64, n -= 64) {
     a0 = _mm_add_epi32(a0, biased_pairs(load128(p)));
     a1 = _mm_add_epi32(a1, biased_pairs(load128(p + 16)));
@@ -177,16 +177,15 @@ std::uint64_t sum_sse2(const std::byte* p, std::size_t n) {
     const __m128i last = _mm_and_si128(load128(p + n - 16), load128(kKeepLast + 16 + n));
     a1 = _mm_add_epi32(a1, biased_pairs(last));
   }
-  const __m128i a = _mm_add_epi32(_mm_add_epi32(a0, a1), _mm_add_epi32(a2, a3));
-  return unbias(hsum_epi32(a), vectors, 4, odd);
+  return finish(_mm_add_epi32(_mm_add_epi32(a0, a1), _mm_add_epi32(a2, a3)), odd);
 }
 
 __attribute__((target("avx2"))) std::uint64_t sum_avx2(const std::byte* p, std::size_t n) {
   if (n < 32) return sum_scalar(p, n);  // as in sum_sse2
   std::uint64_t odd = 0;
   if (n & 1) odd = odd_byte(p + --n);
-  const std::size_t vectors = (n + 31) / 32;
-  __m256i a0 = _mm256_setzero_si256(), a1 = a0, a2 = a0, a3 = a0;
+  const auto vectors = static_cast<int>((n + 31) / 32);
+  __m256i a0 = _mm256_set1_epi32(65536 * vectors), a1 = _mm256_setzero_si256(), a2 = a1, a3 = a1;
   for (; n >= 128; p += 128, n -= 128) {
     a0 = _mm256_add_epi32(a0, biased_pairs(load256(p)));
     a1 = _mm256_add_epi32(a1, biased_pairs(load256(p + 32)));
@@ -199,8 +198,7 @@ __attribute__((target("avx2"))) std::uint64_t sum_avx2(const std::byte* p, std::
     a1 = _mm256_add_epi32(a1, biased_pairs(last));
   }
   const __m256i a = _mm256_add_epi32(_mm256_add_epi32(a0, a1), _mm256_add_epi32(a2, a3));
-  const __m128i h = _mm_add_epi32(_mm256_castsi256_si128(a), _mm256_extracti128_si256(a, 1));
-  return unbias(hsum_epi32(h), vectors, 8, odd);
+  return finish(_mm_add_epi32(_mm256_castsi256_si128(a), _mm256_extracti128_si256(a, 1)), odd);
 }
 #endif
 
@@ -215,7 +213,9 @@ inline std::uint64_t sum_blocks(Kernel kernel, const std::byte* p, std::size_t n
 constexpr bool kLittle = std::endian::native == std::endian::little;
 
 // A big-endian 16-bit value (ones_sum()'s `initial`) as the native-order word that adds to a sum.
-inline std::uint64_t native_word(std::uint16_t v) { return kLittle ? core::bswap16(v) : v; }
+inline std::uint64_t native_word(std::uint16_t v) {
+  return kLittle ? core::bswap16(v) : v;
+}
 
 // Native-order 64-bit sum -> 16-bit big-endian one's-complement sum (0x0000 only when s is zero).
 inline std::uint16_t fold(std::uint64_t s) {
@@ -285,7 +285,9 @@ std::uint16_t ones_sum_scalar(core::Bytes data, std::uint16_t initial) {
   return ones_sum_via<&sum_scalar_kernel>(data, initial);
 }
 
-const char* checksum_impl_name() { return best_impl().name; }
+const char* checksum_impl_name() {
+  return best_impl().name;
+}
 
 OnesSumFn ones_sum_impl(std::string_view name) {
 #if defined(__x86_64__)

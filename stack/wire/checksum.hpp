@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
-// The Internet checksum (RFC 1071) and its incremental update (RFC 1624). The sum runs over 64-bit words;
-// a vector path (AVX2, else SSE2) is chosen once at run time, with a portable 64-bit fallback.
+// The Internet checksum (RFC 1071) and its incremental update (RFC 1624). A vector path (AVX2, else SSE2;
+// 16-bit words summed with pmaddwd) is chosen once at run time, with a portable fallback over 64-bit words.
 #pragma once
 
 #include <cstdint>
