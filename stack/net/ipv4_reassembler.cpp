@@ -139,7 +139,7 @@ ReassemblyResult Ipv4Reassembler::add(const wire::Ipv4View& fragment, core::NicI
       if (r.begin == begin && r.end == end && r.more_fragments == more)
         return dropped(Reason::Ipv4FragmentDuplicate);
       // RFC 5722 §4 (the IPv4 analogue): any overlap makes the whole datagram be discarded, which also
-      // defeats overlap-based evasion of filters (RFC 1858 §4). Empty ranges overlap nothing.
+      // defeats overlap-based evasion of filters (RFC 1858 §3.2). Empty ranges overlap nothing.
       if (begin < r.end && r.begin < end) return kill(slot, key, Reason::Ipv4FragmentOverlap, now);
     }
     if (slot->fragments >= config_.max_fragments) return kill(slot, key, Reason::Ipv4TooManyFragments, now);
@@ -162,7 +162,8 @@ ReassemblyResult Ipv4Reassembler::add(const wire::Ipv4View& fragment, core::NicI
     slot->buf.append(kSlotBytes);
     slot->live = true;
     slot->key = key;
-    // RFC 791 §3.2: the reassembly timer starts with the first fragment to arrive, whichever it is.
+    // RFC 791 §3.2: the reassembly timer starts with the first fragment to arrive, whichever it is; it is a
+    // fixed value (RFC 1122 §3.3.2), not raised by later fragments' TTLs.
     slot->deadline = now + config_.timeout;
     slot->nic = nic;
   }

@@ -7,16 +7,16 @@
 //
 // Details:
 // - Key: (source, destination, protocol, identification) (RFC 791 §3.2).
-// - Holes: overlaps are refused, so the held ranges are disjoint and the datagram is complete exactly when the
-//   total length is known, fragment zero is held and the bytes held equal that length (no hole list needed).
+// - Holes: overlaps are refused, so the held ranges are disjoint and the datagram is complete exactly when
+//   the total length is known, fragment zero is held and the bytes held equal that length.
 // - A datagram is "killed" (its fragments dropped, its pool slot returned) by an overlap, by a fragment
 //   contradicting its known end (Ipv4BadFragment), by one that would make it exceed 65535 bytes
-//   (Ipv4FragmentTooLarge) or by one fragment too many (Ipv4TooManyFragments). A killed key leaves a tombstone
-//   until the datagram's own deadline: every later fragment with that key is dropped with the same reason
-//   (RFC 5722 §4). Tombstones hold no pool memory; there are max_datagrams of them and, when all are in use,
-//   a new one replaces the one closest to expiring. They expire silently (no on_expired call).
-// - Dropped alone (the datagram in progress is kept): an exact duplicate (same offset, length and MF flag), an
-//   MF fragment whose payload is empty or not a multiple of 8 (Ipv4BadFragment), a cap on bytes or
+//   (Ipv4FragmentTooLarge) or by one fragment too many (Ipv4TooManyFragments). A killed key leaves a
+//   tombstone until the datagram's own deadline: every later fragment with that key is dropped with the same
+//   reason (RFC 5722 §4). Tombstones hold no pool memory; there are max_datagrams of them and, when all are
+//   in use, a new one replaces the one closest to expiring. They expire silently (no on_expired call).
+// - Dropped alone (the datagram in progress is kept): an exact duplicate (same offset, length and MF flag),
+//   an MF fragment whose payload is empty or not a multiple of 8 (Ipv4BadFragment), a cap on bytes or
 //   datagrams (Ipv4ReassemblyMemory), no pool slot (NicNoBuffer), a buffer shorter than total_length()
 //   (Ipv4Truncated) or a packet that is not a fragment (Ipv4BadFragment).
 // - Time: a datagram's deadline is the arrival of its first-received fragment plus config.timeout; only
@@ -130,11 +130,11 @@ class Ipv4Reassembler {
   core::BufferPool& pool_;
   ReassemblyConfig config_;
   std::size_t bytes_held_ = 0;
-  std::vector<Slot> slots_;             // config_.max_datagrams, sized once
-  std::vector<Range> ranges_;           // config_.max_datagrams * config_.max_fragments, sized once
-  std::vector<Tombstone> tombstones_;   // config_.max_datagrams, sized once
-  core::PacketBuf completed_;           // the last Complete datagram's slot, returned on the next call
-  std::vector<std::byte> scratch_;      // the ExpiredDatagram prefix (header + 8 bytes), sized once
+  std::vector<Slot> slots_;            // config_.max_datagrams, sized once
+  std::vector<Range> ranges_;          // config_.max_datagrams * config_.max_fragments, sized once
+  std::vector<Tombstone> tombstones_;  // config_.max_datagrams, sized once
+  core::PacketBuf completed_;          // the last Complete datagram's slot, returned on the next call
+  std::vector<std::byte> scratch_;     // the ExpiredDatagram prefix (header + 8 bytes), sized once
 };
 
 }  // namespace strata::net
