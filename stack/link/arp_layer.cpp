@@ -113,6 +113,13 @@ core::Result<void> ArpLayer::send_ipv4(core::NicId nic, wire::Ipv4Address next_h
   return {};
 }
 
+bool ArpLayer::can_take(core::NicId nic, wire::Ipv4Address next_hop, std::size_t packets, core::Instant now) {
+  if (ethernet_.info(nic).link != nic::LinkType::Ethernet || next_hop.is_broadcast() || next_hop.is_multicast())
+    return true;
+  if (cache_.lookup(nic, next_hop, now)) return true;
+  return pending_.size() + packets <= config_.max_pending;
+}
+
 void ArpLayer::flush(core::NicId nic, wire::Ipv4Address ip, wire::MacAddress mac, core::Instant now) {
   std::erase_if(resolving_, [&](const Resolution& r) { return r.nic == nic && r.ip == ip; });
   // Send in arrival order; pending_ is small and bounded.

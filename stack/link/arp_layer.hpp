@@ -19,7 +19,8 @@ struct ArpConfig {
   core::Duration entry_lifetime = std::chrono::seconds(60);
   core::Duration retry_interval = std::chrono::seconds(1);
   unsigned max_requests = 3;       // requests per resolution before giving up
-  std::size_t max_pending = 32;    // packets waiting for resolution, over all destinations
+  std::size_t max_pending = 64;    // packets waiting for resolution, over all destinations (a 64 KiB
+                                   // datagram is 45 fragments at MTU 1500)
   bool answer = true;              // reply to requests for our addresses (false in replay)
 };
 
@@ -35,6 +36,10 @@ class ArpLayer final : public L3Handler {
   /// `link_broadcast` says the caller knows it is a subnet broadcast), else queued while ARP resolves it.
   core::Result<void> send_ipv4(core::NicId nic, wire::Ipv4Address next_hop, core::PacketBuf&& packet,
                                core::Instant now, bool link_broadcast = false);
+
+  /// Whether `packets` more packets to `next_hop` would be sent or queued (not refused for a full queue):
+  /// a fragmented datagram goes all or nothing.
+  bool can_take(core::NicId nic, wire::Ipv4Address next_hop, std::size_t packets, core::Instant now);
 
   void advance(core::Instant now);
   std::optional<core::Instant> next_deadline() const;

@@ -16,7 +16,7 @@ using core::Layer;
 using core::Reason;
 
 Icmp::Icmp(core::StackContext& ctx, Ipv4Layer& ipv4, IcmpConfig config)
-    : ctx_(ctx), ipv4_(ipv4), config_(config), tokens_(config.error_burst) {}
+    : ctx_(ctx), ipv4_(ipv4), config_(config), tokens_(config.error_burst), replies_(config.max_echo_replies) {}
 
 Disposition Icmp::receive(core::RxFrame& f, const wire::Ipv4View& ip) {
   const auto body = ip.payload();
@@ -33,9 +33,15 @@ Disposition Icmp::receive(core::RxFrame& f, const wire::Ipv4View& ip) {
   const auto type = msg->type();
   if (type == wire::icmp_type::kEchoRequest) {
     ctx_.counters.inc(Counter::IcmpEchoRequestRx);
-    // RFC 1122 §3.2.2.6: reply to unicast echo requests addressed to us, with the same data.
-    if (!config_.answer_echo || ip.dst().is_broadcast() || ip.dst().is_multicast() || !ipv4_.is_local(ip.dst()))
-      return Disposition::Handled;
+    // RFC 1122 §3.2.2.6: reply to unicast echo requests addressed to us, with the same data. Unicast means one
+    // of our interface addresses: is_local() also takes a subnet-directed broadcast (10.0.0.255), which must
+    // not become the reply's source (RFC 1122 §3.2.1.3).
+    bool unicast_to_us = false;
+    for (std::size_t i = 0; i < ipv4_.interface_count(); ++i) {
+      const auto& a = ipv4_.interface(core::NicId{static_cast<std::uint16_t>(i)}).addr;
+      if (a && a->address == ip.dst()) unicast_to_us = true;
+    }
+    if (!config_.answer_echo || !unicast_to_us) return Disposition::Handled;
     auto p = ctx_.pool.allocate(body.size());
     if (!p) return ctx_.drop(f, Layer::Icmp, Reason::NicNoBuffer), Disposition::Handled;
     p->id = ctx_.new_packet_id();
@@ -56,8 +62,8 @@ Disposition Icmp::receive(core::RxFrame& f, const wire::Ipv4View& ip) {
   }
   if (type == wire::icmp_type::kEchoReply) {
     ctx_.counters.inc(Counter::IcmpEchoReplyRx);
-    if (replies_.size() >= config_.max_echo_replies) replies_.pop_front();
-    replies_.push_back(EchoReply{ip.src(), msg->echo_id(), msg->echo_seq(), body.size() - wire::kIcmpHeaderLen,
+    if (replies_.full()) (void)replies_.pop();  // the oldest reply makes room
+    replies_.push(EchoReply{ip.src(), msg->echo_id(), msg->echo_seq(), body.size() - wire::kIcmpHeaderLen,
                                  ip.ttl(), f.now});
     return Disposition::Handled;
   }
@@ -92,6 +98,11 @@ bool Icmp::send_error(std::uint8_t type, std::uint8_t code, const wire::Ipv4View
   const auto dst = offending.dst(), src = offending.src();
   if (dst.is_broadcast() || dst.is_multicast() || src.is_any() || src.is_broadcast() || src.is_multicast())
     return false;
+  // A subnet-directed broadcast of one of our interfaces (10.0.0.255 on 10.0.0.0/24) is a broadcast too.
+  for (std::size_t i = 0; i < ipv4_.interface_count(); ++i) {
+    const auto& a = ipv4_.interface(core::NicId{static_cast<std::uint16_t>(i)}).addr;
+    if (a && a->prefix < 31 && a->broadcast() == dst) return false;
+  }
   const auto data = offending.payload();
   if (offending.protocol() == wire::ip_proto::kIcmp && !data.empty() &&
       wire::icmp_type::is_error(core::load_u8(data, 0)))
@@ -145,11 +156,6 @@ core::Result<void> Icmp::send_echo_request(wire::Ipv4Address dst, std::uint16_t 
   return ipv4_.send(sp, std::move(*p), now);
 }
 
-std::optional<EchoReply> Icmp::pop_echo_reply() {
-  if (replies_.empty()) return std::nullopt;
-  auto r = replies_.front();
-  replies_.pop_front();
-  return r;
-}
+std::optional<EchoReply> Icmp::pop_echo_reply() { return replies_.pop(); }
 
 }  // namespace strata::net

@@ -4,9 +4,9 @@
 // ICMP error, a non-first fragment, or a broadcast/multicast datagram.
 #pragma once
 
-#include <deque>
 #include <optional>
 
+#include "stack/core/bounded_queue.hpp"
 #include "stack/core/stack_context.hpp"
 #include "stack/net/l4_handler.hpp"
 #include "stack/wire/icmpv4.hpp"
@@ -55,7 +55,7 @@ class Icmp final : public L4Handler {
   IcmpConfig config_;
   double tokens_;
   core::Instant last_refill_{};
-  std::deque<EchoReply> replies_;
+  core::BoundedQueue<EchoReply> replies_;
 };
 
 }  // namespace strata::net

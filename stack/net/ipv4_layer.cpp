@@ -49,8 +49,10 @@ std::uint16_t Ipv4Layer::mtu_for(wire::Ipv4Address dst) const {
   return ifaces_[r->nic.value].mtu;
 }
 
-void Ipv4Layer::receive(core::RxFrame& f, const link::LinkHeader&, core::Bytes payload) {
+void Ipv4Layer::receive(core::RxFrame& f, const link::LinkHeader& link, core::Bytes payload) {
   ctx_.enter(f, Layer::Ipv4, Counter::Ipv4Rx, payload);
+  // RFC 1122 §3.2.2 / RFC 1812 §4.3.2.7: no ICMP error about a datagram sent as a link-layer broadcast.
+  const bool link_broadcast = link.broadcast || link.multicast;
   auto ip = wire::Ipv4View::parse(payload);
   if (!ip) return ctx_.drop(f, Layer::Ipv4, ip.error());
   const bool checksum_ok = ip->checksum_ok();
@@ -73,7 +75,7 @@ void Ipv4Layer::receive(core::RxFrame& f, const link::LinkHeader&, core::Bytes p
   if (ip->truncated()) return ctx_.drop(f, Layer::Ipv4, Reason::Ipv4Truncated);
   const bool local = config_.accept_any_destination || is_local(ip->dst());
   if (!local) {
-    if (config_.forward) return forward(f, *ip);
+    if (config_.forward) return forward(f, *ip, link_broadcast);
     return ctx_.drop(f, Layer::Ipv4, Reason::Ipv4NotForUs);
   }
   // RFC 1122 §3.2.1.3: a source that is broadcast or multicast is not a host.
@@ -100,48 +102,50 @@ void Ipv4Layer::receive(core::RxFrame& f, const link::LinkHeader&, core::Bytes p
         f.bytes = res.datagram;
         f.marks = core::LayerMarks{};
         f.marks.net = 0;
-        return deliver_local(f, *whole);
+        return deliver_local(f, *whole, link_broadcast);
       }
     }
   }
-  deliver_local(f, *ip);
+  deliver_local(f, *ip, link_broadcast);
 }
 
-void Ipv4Layer::deliver_local(core::RxFrame& f, const wire::Ipv4View& ip) {
+void Ipv4Layer::deliver_local(core::RxFrame& f, const wire::Ipv4View& ip, bool link_broadcast) {
+  Icmp* icmp = link_broadcast ? nullptr : icmp_;
   f.marks.transport = static_cast<std::uint16_t>(f.marks.net + ip.header_len());
   ctx_.counters.inc(Counter::Ipv4Delivered);
   L4Handler* h = table_[ip.protocol()];
   if (h == nullptr) {
-    if (!config_.accept_any_destination && icmp_ && !ip.dst().is_broadcast() && !ip.dst().is_multicast())
-      icmp_->send_error(wire::icmp_type::kDestUnreachable, wire::icmp_code::kProtocolUnreachable, ip, f.now);
+    if (!config_.accept_any_destination && icmp && !ip.dst().is_broadcast() && !ip.dst().is_multicast())
+      icmp->send_error(wire::icmp_type::kDestUnreachable, wire::icmp_code::kProtocolUnreachable, ip, f.now);
     return ctx_.drop(f, Layer::Ipv4, Reason::Ipv4UnknownProtocol);
   }
   const Disposition d = h->receive(f, ip);
-  if (d == Disposition::PortUnreachable && icmp_ && !config_.accept_any_destination)
-    icmp_->send_error(wire::icmp_type::kDestUnreachable, wire::icmp_code::kPortUnreachable, ip, f.now);
-  else if (d == Disposition::ProtocolUnreachable && icmp_ && !config_.accept_any_destination)
-    icmp_->send_error(wire::icmp_type::kDestUnreachable, wire::icmp_code::kProtocolUnreachable, ip, f.now);
+  if (d == Disposition::PortUnreachable && icmp && !config_.accept_any_destination)
+    icmp->send_error(wire::icmp_type::kDestUnreachable, wire::icmp_code::kPortUnreachable, ip, f.now);
+  else if (d == Disposition::ProtocolUnreachable && icmp && !config_.accept_any_destination)
+    icmp->send_error(wire::icmp_type::kDestUnreachable, wire::icmp_code::kProtocolUnreachable, ip, f.now);
 }
 
 void Ipv4Layer::deliver_error(core::RxFrame& f, const IcmpErrorInfo& e) {
   if (L4Handler* h = table_[e.quoted.protocol()]) h->receive_error(f, e);
 }
 
-void Ipv4Layer::forward(core::RxFrame& f, const wire::Ipv4View& ip) {
+void Ipv4Layer::forward(core::RxFrame& f, const wire::Ipv4View& ip, bool link_broadcast) {
+  Icmp* icmp = link_broadcast ? nullptr : icmp_;
   // RFC 1812 §5.3.1: a datagram whose TTL would reach zero is discarded with ICMP time exceeded.
   if (ip.ttl() <= 1) {
-    if (icmp_) icmp_->send_error(wire::icmp_type::kTimeExceeded, wire::icmp_code::kTtlExceeded, ip, f.now);
+    if (icmp) icmp->send_error(wire::icmp_type::kTimeExceeded, wire::icmp_code::kTtlExceeded, ip, f.now);
     return ctx_.drop(f, Layer::Ipv4, Reason::Ipv4TtlExceeded);
   }
   auto route = routes_.lookup(ip.dst());
   if (!route) {
-    if (icmp_) icmp_->send_error(wire::icmp_type::kDestUnreachable, wire::icmp_code::kNetUnreachable, ip, f.now);
+    if (icmp) icmp->send_error(wire::icmp_type::kDestUnreachable, wire::icmp_code::kNetUnreachable, ip, f.now);
     return ctx_.drop(f, Layer::Ipv4, Reason::Ipv4NoRoute);
   }
   const std::uint16_t mtu = ifaces_[route->nic.value].mtu;
   if (ip.total_length() > mtu && ip.dont_fragment()) {
-    if (icmp_)
-      icmp_->send_error(wire::icmp_type::kDestUnreachable, wire::icmp_code::kFragmentationNeeded, ip, f.now, mtu);
+    if (icmp)
+      icmp->send_error(wire::icmp_type::kDestUnreachable, wire::icmp_code::kFragmentationNeeded, ip, f.now, mtu);
     return ctx_.drop(f, Layer::Ipv4, Reason::Ipv4FragmentNeeded);
   }
   // The received bytes are borrowed: the forwarded payload is copied once into a packet of its own.
@@ -209,6 +213,17 @@ core::Result<void> Ipv4Layer::output(core::NicId nic, wire::Ipv4Address next_hop
     return core::fail(Reason::Ipv4FragmentNeeded);
   }
   const auto data = payload.bytes();
+  // All fragments or none: a datagram missing a fragment only wastes the receiver's reassembly memory.
+  const std::size_t count = (data.size() + chunk - 1) / chunk;
+  if (!link_broadcast && !arp_.can_take(nic, next_hop, count, now)) {
+    ctx_.drop_tx(now, Layer::Ipv4, Reason::ArpQueueFull, &payload);
+    return core::fail(Reason::ArpQueueFull);
+  }
+  const int size_class = chunk + core::kMaxHeadroom <= core::BufferPool::kSmallSlot ? 0 : 1;
+  if (ctx_.pool.free_slots(size_class) < count) {
+    ctx_.drop_tx(now, Layer::Ipv4, Reason::NicNoBuffer, &payload);
+    return core::fail(Reason::NicNoBuffer);
+  }
   ctx_.counters.inc(Counter::Ipv4Fragmented);
   core::Result<void> result{};
   for (std::size_t off = 0; off < data.size(); off += chunk) {

@@ -73,8 +73,9 @@ class Ipv4Layer final : public link::L3Handler {
   const Ipv4Config& config() const { return config_; }
 
  private:
-  void deliver_local(core::RxFrame& frame, const wire::Ipv4View& ip);
-  void forward(core::RxFrame& frame, const wire::Ipv4View& ip);
+  /// `link_broadcast`: the frame came as a link-layer broadcast/multicast (no ICMP error about it).
+  void deliver_local(core::RxFrame& frame, const wire::Ipv4View& ip, bool link_broadcast);
+  void forward(core::RxFrame& frame, const wire::Ipv4View& ip, bool link_broadcast);
   core::Result<void> output(core::NicId nic, wire::Ipv4Address next_hop, const wire::Ipv4Header& h,
                             core::PacketBuf&& payload, core::Instant now, bool link_broadcast);
 

@@ -8,10 +8,14 @@ namespace strata::net {
 bool RoutingTable::add(const Route& r) {
   Route norm = r;
   norm.dest.address = r.dest.network();
-  for (auto& e : routes_)
-    if (e.dest == norm.dest && e.nic == norm.nic) {
-      e = norm;
-      return true;
+  for (auto it = routes_.begin(); it != routes_.end(); ++it)
+    if (it->dest == norm.dest && it->nic == norm.nic) {
+      if (it->metric == norm.metric) {
+        *it = norm;
+        return true;
+      }
+      routes_.erase(it);  // a new metric: re-inserted below where the order says, so lookup() stays right
+      break;
     }
   if (routes_.size() >= kMaxRoutes) return false;
   auto pos = std::find_if(routes_.begin(), routes_.end(), [&](const Route& e) {

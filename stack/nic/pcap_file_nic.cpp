@@ -90,7 +90,15 @@ PcapReader::Status PcapReader::next(PcapRecord& out) {
 
 std::unique_ptr<PcapWriter> PcapWriter::open(const std::string& path, std::string& error, LinkType link) {
   int dlt = DLT_EN10MB;
-  if (link == LinkType::RawIpv4) dlt = DLT_RAW;
+  switch (link) {
+    case LinkType::Ethernet: dlt = DLT_EN10MB; break;
+    case LinkType::LinuxSll: dlt = DLT_LINUX_SLL; break;
+#ifdef DLT_LINUX_SLL2
+    case LinkType::LinuxSll2: dlt = DLT_LINUX_SLL2; break;
+#endif
+    case LinkType::RawIpv4: dlt = DLT_RAW; break;
+    default: error = "cannot write a capture of link type " + std::string(name(link)); return nullptr;
+  }
   pcap* dead = pcap_open_dead_with_tstamp_precision(dlt, 262144, PCAP_TSTAMP_PRECISION_NANO);
   if (dead == nullptr) {
     error = "pcap_open_dead failed";

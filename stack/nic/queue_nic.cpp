@@ -5,19 +5,13 @@ namespace strata::nic {
 
 core::Result<void> QueueNic::transmit(core::PacketBuf&& frame, core::Instant now) {
   last_ = now;
-  if (queue_.size() >= capacity_) {
+  if (!queue_.push(std::move(frame))) {
     ++dropped_;
     return core::fail(core::Reason::NicQueueFull);
   }
-  queue_.push_back(std::move(frame));
   return {};
 }
 
-std::optional<core::PacketBuf> QueueNic::take() {
-  if (queue_.empty()) return std::nullopt;
-  auto p = std::move(queue_.front());
-  queue_.pop_front();
-  return p;
-}
+std::optional<core::PacketBuf> QueueNic::take() { return queue_.pop(); }
 
 }  // namespace strata::nic

@@ -3,16 +3,16 @@
 // simulator's links); receiving is the owner calling Host::handle_frame with whatever it wants to inject.
 #pragma once
 
-#include <deque>
 #include <optional>
 
+#include "stack/core/bounded_queue.hpp"
 #include "stack/nic/nic.hpp"
 
 namespace strata::nic {
 
 class QueueNic final : public Nic {
  public:
-  explicit QueueNic(NicInfo info, std::size_t capacity = 1024) : info_(std::move(info)), capacity_(capacity) {}
+  explicit QueueNic(NicInfo info, std::size_t capacity = 1024) : info_(std::move(info)), queue_(capacity) {}
   const NicInfo& info() const override { return info_; }
   core::Result<void> transmit(core::PacketBuf&& frame, core::Instant now) override;
 
@@ -24,8 +24,7 @@ class QueueNic final : public Nic {
 
  private:
   NicInfo info_;
-  std::size_t capacity_;
-  std::deque<core::PacketBuf> queue_;
+  core::BoundedQueue<core::PacketBuf> queue_;  // storage allocated once: no heap traffic per frame
   std::uint64_t dropped_ = 0;
   core::Instant last_{};
 };

@@ -1,0 +1,334 @@
+// SPDX-License-Identifier: MIT
+// The receive path allocates nothing (BLUEPRINT: pools sized at construction, no growth per packet). This
+// executable replaces global operator new with a counting one (tests/support/counting_allocator.cpp); each test
+// warms a host up, then counts the allocations over many frames.
+#include <gtest/gtest.h>
+
+#include <array>
+#include <memory>
+#include <new>
+#include <vector>
+
+#include "stack/host.hpp"
+#include "stack/nic/queue_nic.hpp"
+#include "tests/support/counting_allocator.hpp"
+#include "tests/support/frame_builder.hpp"
+
+namespace strata {
+namespace {
+
+using test::FrameBuilder;
+using test::allocations;
+
+const wire::MacAddress kOurMac = test::mac("02:00:00:00:00:01");
+const wire::MacAddress kPeerMac = test::mac("02:00:00:00:00:02");
+const wire::Ipv4Address kOurs = test::ip("10.0.0.1");
+const wire::Ipv4Address kPeer = test::ip("10.0.0.2");
+constexpr int kWarmup = 64;
+constexpr int kIterations = 1000;
+
+/// Keeps the compiler from eliding a new/delete pair (allowed since C++14).
+template <class T>
+T* escape(T* p) {
+  asm volatile("" : : "g"(p) : "memory");
+  return p;
+}
+
+/// Whether this program's operator new is the counting one. A sanitizer runtime could in principle take over
+/// operator new; with GCC's ASan/UBSan the executable's replacement wins and the counts hold (checked here
+/// rather than assumed from __SANITIZE_ADDRESS__).
+bool counting_in_effect() {
+  const auto before = allocations();
+  delete escape(new int(0));
+  return allocations() != before;
+}
+
+#define STRATA_REQUIRE_COUNTING() \
+  do {                            \
+    if (!counting_in_effect()) GTEST_SKIP() << "operator new is not the counting one in this build"; \
+  } while (0)
+
+/// A NIC whose transmit queue is a ring allocated once, at construction: what goes out costs nothing, so the
+/// counts below are the stack's own. (QueueNic's std::deque allocates a node every few frames: see
+/// QueueNicAllocations below.)
+class RingNic final : public nic::Nic {
+ public:
+  explicit RingNic(nic::NicInfo info, std::size_t capacity = 64) : info_(std::move(info)), ring_(capacity) {}
+  const nic::NicInfo& info() const override { return info_; }
+  core::Result<void> transmit(core::PacketBuf&& frame, core::Instant) override {
+    if (count_ == ring_.size()) return core::fail(core::Reason::NicQueueFull);
+    ring_[(head_ + count_++) % ring_.size()] = std::move(frame);
+    return {};
+  }
+  std::optional<core::PacketBuf> take() {
+    if (count_ == 0) return std::nullopt;
+    auto p = std::move(ring_[head_]);
+    head_ = (head_ + 1) % ring_.size();
+    --count_;
+    return p;
+  }
+  std::size_t pending() const { return count_; }
+
+ private:
+  nic::NicInfo info_;
+  std::vector<core::PacketBuf> ring_;
+  std::size_t head_ = 0, count_ = 0;
+};
+
+/// One host on a NIC of type N (RingNic or nic::QueueNic), 10.0.0.1/24, its peer's MAC already learned.
+template <class N>
+struct Rig {
+  Rig() : host(core::HostId{1}, HostConfig{}, pool) {
+    id = host.attach(nic, InterfaceConfig{test::cidr("10.0.0.1/24"), std::nullopt, false});
+    feed(test::arp_request(kPeerMac, kPeer, kOurs));
+    drain();
+  }
+  RxOutcome feed(const test::Frame& f) { return host.handle_frame(id, test::view(f), now); }
+  std::size_t drain() {
+    std::size_t n = 0;
+    while (nic.take()) ++n;
+    return n;
+  }
+
+  core::BufferPool pool{256, 8};
+  N nic{nic::NicInfo{"eth0", kOurMac, 1500, nic::LinkType::Ethernet}};
+  Host host;
+  core::NicId id{};
+  core::Instant now = core::instant_from_ns(1'000'000'000);
+};
+
+/// Feeds `frame` (warm-up, then kIterations times), draining the NIC after each; returns the allocations
+/// counted over the measured iterations.
+template <class N>
+std::uint64_t allocations_answering(Rig<N>& r, const test::Frame& frame) {
+  auto once = [&] {
+    r.feed(frame);
+    EXPECT_EQ(r.drain(), 1u);
+  };
+  for (int i = 0; i < kWarmup; ++i) once();
+  const auto before = allocations();
+  for (int i = 0; i < kIterations; ++i) once();
+  return allocations() - before;
+}
+
+TEST(CountingAllocator, CountsEveryFormOfNew) {
+  ASSERT_TRUE(counting_in_effect());
+  struct alignas(64) Wide {
+    char c[64];
+  };
+  const auto before = allocations();
+  const auto freed_before = test::deallocations();
+  delete escape(new int(1));
+  delete[] escape(new int[3]);
+  delete escape(new (std::nothrow) int(2));
+  delete[] escape(new (std::nothrow) int[2]);
+  Wide* w = escape(new Wide);
+  EXPECT_EQ(reinterpret_cast<std::uintptr_t>(w) % 64, 0u);
+  delete w;
+  Wide* wa = escape(new Wide[2]);
+  EXPECT_EQ(reinterpret_cast<std::uintptr_t>(wa) % 64, 0u);
+  delete[] wa;
+  ::operator delete(escape(::operator new(16, std::align_val_t{128})), std::align_val_t{128});
+  ::operator delete(escape(::operator new(16)), std::size_t{16});
+  const auto made = allocations() - before;
+  const auto freed = test::deallocations() - freed_before;
+  EXPECT_EQ(made, 8u);
+  EXPECT_EQ(freed, 8u);
+  {
+    test::AllocationScope scope;
+    std::vector<int> v;
+    v.reserve(10);
+    escape(v.data());
+    auto s = std::make_shared<int>(3);
+    escape(s.get());
+    EXPECT_EQ(scope.count(), 2u);
+  }
+}
+
+TEST(CountingAllocator, ZeroSizedNewGivesDistinctPointers) {
+  void* a = ::operator new(0);
+  void* b = ::operator new(0);
+  EXPECT_NE(a, nullptr);
+  EXPECT_NE(a, b);
+  ::operator delete(a);
+  ::operator delete(b);
+}
+
+TEST(RxPathAllocations, UdpFrameToBoundSocketAllocatesNothing) {
+  STRATA_REQUIRE_COUNTING();
+  Rig<nic::QueueNic> r;
+  auto& s = r.host.sockets();
+  const int fd = *s.socket(socket::kAfInet, socket::kSockDgram);
+  ASSERT_TRUE(s.bind(fd, socket::SockAddrIn{wire::Ipv4Address::any(), 7}));
+  const auto frame = FrameBuilder().eth(kPeerMac, kOurMac).ipv4(kPeer, kOurs).udp(40000, 7).payload(test::pattern(512)).bytes();
+  std::array<std::byte, 2048> buf{};
+  socket::SockAddrIn from;
+  auto once = [&] {
+    const auto out = r.feed(frame);
+    EXPECT_EQ(out.verdict, core::Verdict::Deliver);
+    auto n = s.recvfrom(fd, buf, &from);
+    ASSERT_TRUE(n);
+    EXPECT_EQ(*n, 512u);
+  };
+  for (int i = 0; i < kWarmup; ++i) once();
+  const auto before = allocations();
+  for (int i = 0; i < kIterations; ++i) once();
+  EXPECT_EQ(allocations() - before, 0u);
+  EXPECT_EQ(r.host.counters().get("udp.delivered"), static_cast<std::uint64_t>(kWarmup + kIterations));
+  EXPECT_EQ(r.nic.pending(), 0u);
+}
+
+TEST(RxPathAllocations, QueuedUdpDatagramsAllocateNothing) {
+  STRATA_REQUIRE_COUNTING();
+  // The queue filling up and draining in bursts (the byte arena wraps).
+  Rig<nic::QueueNic> r;
+  auto& s = r.host.sockets();
+  const int fd = *s.socket(socket::kAfInet, socket::kSockDgram);
+  ASSERT_TRUE(s.bind(fd, socket::SockAddrIn{wire::Ipv4Address::any(), 7}));
+  const auto frame = FrameBuilder().eth(kPeerMac, kOurMac).ipv4(kPeer, kOurs).udp(40000, 7).payload(test::pattern(1400)).bytes();
+  std::array<std::byte, 2048> buf{};
+  auto burst = [&] {
+    for (int i = 0; i < 200; ++i) r.feed(frame);  // more than the queue holds: some are queue_full drops
+    while (s.recv(fd, buf)) {
+    }
+  };
+  burst();
+  const auto before = allocations();
+  for (int i = 0; i < 50; ++i) burst();
+  EXPECT_EQ(allocations() - before, 0u);
+  EXPECT_GT(r.host.counters().get("udp.drop.queue_full"), 0u);
+}
+
+test::Frame echo_request() {
+  return test::icmp_echo_request(kPeerMac, kOurMac, kPeer, kOurs, 0x77, 1, test::view(test::pattern(56)));
+}
+
+TEST(RxPathAllocations, IcmpEchoRequestAllocatesNothing) {
+  STRATA_REQUIRE_COUNTING();
+  Rig<RingNic> r;
+  EXPECT_EQ(allocations_answering(r, echo_request()), 0u);
+  EXPECT_EQ(r.host.counters().get("icmp.echo_reply_tx"), static_cast<std::uint64_t>(kWarmup + kIterations));
+}
+
+TEST(RxPathAllocations, ArpRequestForOurAddressAllocatesNothing) {
+  STRATA_REQUIRE_COUNTING();
+  Rig<RingNic> r;
+  EXPECT_EQ(allocations_answering(r, test::arp_request(kPeerMac, kPeer, kOurs)), 0u);
+  EXPECT_EQ(r.host.counters().get("arp.reply_tx"), static_cast<std::uint64_t>(kWarmup + kIterations + 1));
+}
+
+// The same through nic::QueueNic, drained after every frame. Its std::deque<PacketBuf> (libstdc++: 512-byte
+// nodes, 8 PacketBufs each) frees the front node when take() empties it and allocates a new one when transmit()
+// fills the back one, so steady one-in-one-out traffic costs an allocation every 8 frames (125 per 1000) however
+// promptly it is drained. Disabled until QueueNic keeps its frames in a ring that only grows (see the report).
+TEST(QueueNicAllocations, IcmpEchoRequestThroughQueueNicAllocatesNothing) {
+  STRATA_REQUIRE_COUNTING();
+  Rig<nic::QueueNic> r;
+  EXPECT_EQ(allocations_answering(r, echo_request()), 0u);
+}
+
+TEST(QueueNicAllocations, ArpRequestThroughQueueNicAllocatesNothing) {
+  STRATA_REQUIRE_COUNTING();
+  Rig<nic::QueueNic> r;
+  EXPECT_EQ(allocations_answering(r, test::arp_request(kPeerMac, kPeer, kOurs)), 0u);
+}
+
+// Echo replies for a pinger: Icmp keeps them in a std::deque<EchoReply> (bounded by max_echo_replies), which
+// frees and allocates nodes as replies come in and are popped, like QueueNic. Disabled until that queue is a
+// ring too (see the report).
+TEST(RxPathAllocations, EchoRepliesAllocateNothing) {
+  STRATA_REQUIRE_COUNTING();
+  Rig<RingNic> r;
+  const auto reply = FrameBuilder().eth(kPeerMac, kOurMac).ipv4(kPeer, kOurs).icmp_echo_reply(0x77, 1).payload(test::pattern(56)).bytes();
+  auto once = [&] {
+    r.feed(reply);
+    EXPECT_TRUE(r.host.icmp().pop_echo_reply());
+  };
+  for (int i = 0; i < kWarmup; ++i) once();
+  const auto before = allocations();
+  for (int i = 0; i < kIterations; ++i) once();
+  EXPECT_EQ(allocations() - before, 0u);
+}
+
+TEST(RxPathAllocations, RepliesQueuedOnTheNicAllocateNothingOnceWarm) {
+  STRATA_REQUIRE_COUNTING();
+  // Ten replies pile up on the NIC before the driver drains them.
+  Rig<RingNic> r;
+  const auto frame = echo_request();
+  auto burst = [&] {
+    for (int i = 0; i < 10; ++i) r.feed(frame);
+    EXPECT_EQ(r.drain(), 10u);
+  };
+  for (int i = 0; i < 10; ++i) burst();
+  const auto before = allocations();
+  for (int i = 0; i < 100; ++i) burst();
+  EXPECT_EQ(allocations() - before, 0u);
+}
+
+TEST(RxPathAllocations, DroppedFramesAllocateNothing) {
+  STRATA_REQUIRE_COUNTING();
+  Rig<nic::QueueNic> r;
+  const std::vector<test::Frame> frames = {
+      FrameBuilder().eth(kPeerMac, kOurMac).ipv4(kPeer, kOurs).udp(1, 7).udp_bad_checksum().payload("x").bytes(),
+      FrameBuilder().eth(kPeerMac, kOurMac).ipv4(kPeer, kOurs).udp(1, 7).payload("x").ip_bad_checksum().bytes(),
+      FrameBuilder().eth(kPeerMac, test::mac("02:00:00:00:00:99")).ipv4(kPeer, kOurs).udp(1, 7).payload("x").bytes(),
+      FrameBuilder().eth(kPeerMac, kOurMac).ipv4(kPeer, test::ip("10.9.9.9")).udp(1, 7).payload("x").bytes(),
+      FrameBuilder().eth(kPeerMac, kOurMac, 0x86dd).payload("not ipv6 really").bytes(),
+      test::Frame(10, std::byte{0}),
+  };
+  for (const auto& f : frames) r.feed(f);
+  const auto before = allocations();
+  for (int i = 0; i < kIterations; ++i)
+    for (const auto& f : frames) EXPECT_EQ(r.feed(f).verdict, core::Verdict::Drop);
+  EXPECT_EQ(allocations() - before, 0u);
+  EXPECT_EQ(r.nic.pending(), 0u);
+}
+
+TEST(RxPathAllocations, ClosedPortAllocatesNothing) {
+  STRATA_REQUIRE_COUNTING();
+  // Port unreachable goes out as often as the ICMP rate limit lets it.
+  Rig<RingNic> r;
+  const auto frame = FrameBuilder().eth(kPeerMac, kOurMac).ipv4(kPeer, kOurs).udp(40000, 9).payload("x").bytes();
+  for (int i = 0; i < kWarmup; ++i) {
+    r.feed(frame);
+    r.drain();
+  }
+  const auto before = allocations();
+  for (int i = 0; i < kIterations; ++i) {
+    r.now += std::chrono::milliseconds(20);  // lets the token bucket refill now and then
+    r.feed(frame);
+    r.drain();
+  }
+  EXPECT_EQ(allocations() - before, 0u);
+  EXPECT_GT(r.host.counters().get("icmp.unreachable_tx"), 100u);
+}
+
+TEST(RxPathAllocations, FragmentedDatagramAllocatesNothing) {
+  STRATA_REQUIRE_COUNTING();
+  Rig<nic::QueueNic> r;
+  auto& s = r.host.sockets();
+  const int fd = *s.socket(socket::kAfInet, socket::kSockDgram);
+  ASSERT_TRUE(s.bind(fd, socket::SockAddrIn{wire::Ipv4Address::any(), 7}));
+  std::vector<std::vector<test::Frame>> datagrams;
+  for (std::uint16_t ident = 1; ident <= 4; ++ident)
+    datagrams.push_back(FrameBuilder()
+                            .eth(kPeerMac, kOurMac)
+                            .ipv4(kPeer, kOurs, test::kAutoProto, 64, ident)
+                            .udp(40000, 7)
+                            .payload(test::pattern(4000))
+                            .fragments(1480));
+  std::vector<std::byte> buf(8192);
+  auto once = [&](const std::vector<test::Frame>& frags) {
+    for (const auto& f : frags) r.feed(f);
+    auto n = s.recv(fd, buf);
+    ASSERT_TRUE(n);
+    EXPECT_EQ(*n, 4000u);
+  };
+  for (const auto& d : datagrams) once(d);
+  const auto before = allocations();
+  for (int i = 0; i < 250; ++i) once(datagrams[i % datagrams.size()]);
+  EXPECT_EQ(allocations() - before, 0u);
+}
+
+}  // namespace
+}  // namespace strata
