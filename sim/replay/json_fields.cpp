@@ -83,63 +83,60 @@ void append_json(std::string& out, const FrameInfo& fr, const core::RxReport& r,
     for (char d : digits) *p++ = d;
     l.str("frame.time_epoch", std::string_view(buf, p - buf));
   }
-  if (r.has & R::kEth) {
+  const auto has = [&r](std::uint64_t bits) { return (r.has & bits) != 0; };
+  if (has(R::kEth)) {
     l.mac("eth.src", r.eth_src);
     l.mac("eth.dst", r.eth_dst);
-    l.hex4("eth.type", r.eth_type);
   }
-  if (r.has & R::kAd) l.num("ieee8021ad.id", r.ad_id);
-  if (r.has & R::kVlan) l.num("vlan.id", r.vlan_id);
-  if (r.has & R::kSllFields) {
-    l.num("sll.pkttype", r.sll_pkttype);
-    l.hex4("sll.etype", r.sll_etype);
+  if (has(R::kEthType)) l.hex4("eth.type", r.eth_type);
+  if (has(R::kAd)) l.num("ieee8021ad.id", r.ad_id);
+  if (has(R::kVlan)) l.num("vlan.id", r.vlan_id);
+  if (has(R::kSllType)) l.num("sll.pkttype", r.sll_pkttype);
+  if (has(R::kSllEtype)) l.hex4("sll.etype", r.sll_etype);
+  if (has(R::kArp)) l.num("arp.opcode", r.arp_opcode);
+  if (has(R::kArpIpv4)) {
+    l.ipv4("arp.src.proto_ipv4", r.arp_spa);
+    l.ipv4("arp.dst.proto_ipv4", r.arp_tpa);
   }
-  if (r.has & R::kArp) {
-    l.num("arp.opcode", r.arp_opcode);
-    if (r.arp_spa || r.arp_tpa) {
-      l.ipv4("arp.src.proto_ipv4", r.arp_spa);
-      l.ipv4("arp.dst.proto_ipv4", r.arp_tpa);
-    }
-  }
-  if (r.has & R::kIp) {
-    l.ipv4("ip.src", r.ip_src);
-    l.ipv4("ip.dst", r.ip_dst);
-    l.num("ip.proto", r.ip_proto);
-    l.num("ip.ttl", r.ip_ttl);
-    l.num("ip.len", r.ip_len);
-    l.num("ip.id", r.ip_id);
+  if (has(R::kIpSrc)) l.ipv4("ip.src", r.ip_src);
+  if (has(R::kIpDst)) l.ipv4("ip.dst", r.ip_dst);
+  if (has(R::kIpProto)) l.num("ip.proto", r.ip_proto);
+  if (has(R::kIpTtl)) l.num("ip.ttl", r.ip_ttl);
+  if (has(R::kIpLen)) l.num("ip.len", r.ip_len);
+  if (has(R::kIpId)) l.num("ip.id", r.ip_id);
+  if (has(R::kIpFlags)) {
     l.num("ip.flags.df", r.ip_df);
     l.num("ip.flags.mf", r.ip_mf);
     l.num("ip.frag_offset", r.ip_frag_offset);
-    l.num("ip.hdr_len", r.ip_hdr_len);
-    l.num("ip.checksum.status", r.ip_check);
   }
-  if (r.has & R::kIcmp) {
+  if (has(R::kIpHdrLen)) l.num("ip.hdr_len", r.ip_hdr_len);
+  if (has(R::kIpCheck)) l.num("ip.checksum.status", r.ip_check);
+  if (has(R::kIcmp)) {
     l.num("icmp.type", r.icmp_type);
     l.num("icmp.code", r.icmp_code);
   }
-  if (r.has & R::kUdp) {
+  if (has(R::kUdp)) {
     l.num("udp.srcport", r.udp_sport);
     l.num("udp.dstport", r.udp_dport);
-    l.num("udp.length", r.udp_length);
-    l.num("udp.checksum.status", r.udp_check);
   }
-  if (r.has & R::kTcp) {
+  if (has(R::kUdpLength)) l.num("udp.length", r.udp_length);
+  if (has(R::kUdpCheck)) l.num("udp.checksum.status", r.udp_check);
+  if (has(R::kTcp)) {
     l.num("tcp.srcport", r.tcp_sport);
     l.num("tcp.dstport", r.tcp_dport);
-    l.num("tcp.seq_raw", r.tcp_seq);
-    if (r.tcp_hdr_len) {
-      l.num("tcp.ack_raw", r.tcp_ack);
-      l.hex4("tcp.flags", r.tcp_flags);
-      l.num("tcp.window_size_value", r.tcp_window);
-      l.num("tcp.hdr_len", r.tcp_hdr_len);
-      l.num("tcp.len", r.tcp_len);
-    }
-    if (r.has & R::kTcpMss) l.num("tcp.options.mss_val", r.tcp_mss);
-    if (r.has & R::kTcpWscale) l.num("tcp.options.wscale.shift", r.tcp_wscale);
-    if (r.has & R::kTcpSackPerm) l.num("tcp.options.sack_perm", 1);
-    l.num("tcp.checksum.status", r.tcp_check);
   }
+  if (has(R::kTcpSeq)) l.num("tcp.seq_raw", r.tcp_seq);
+  if (has(R::kTcpHeader)) {
+    l.num("tcp.ack_raw", r.tcp_ack);
+    l.hex4("tcp.flags", r.tcp_flags);
+    l.num("tcp.window_size_value", r.tcp_window);
+  }
+  if (has(R::kTcpHdrLen)) l.num("tcp.hdr_len", r.tcp_hdr_len);
+  if (has(R::kTcpLen)) l.num("tcp.len", r.tcp_len);
+  if (has(R::kTcpMss)) l.num("tcp.options.mss_val", r.tcp_mss);
+  if (has(R::kTcpWscale)) l.num("tcp.options.wscale.shift", r.tcp_wscale);
+  if (has(R::kTcpSackPerm)) l.num("tcp.options.sack_perm", 1);
+  if (has(R::kTcpCheck)) l.num("tcp.checksum.status", r.tcp_check);
   l.str("strata.layer", core::name(o.layer));
   l.str("strata.verdict", core::name(o.verdict));
   if (o.verdict == core::Verdict::Drop) l.str("strata.reason", core::name(o.reason));

@@ -29,14 +29,14 @@ void append_human(std::string& out, const FrameInfo& fr, const core::RxReport& r
   out += fmt::format("{:>6} {:>11.6f} {:>5}B ", fr.number, t, fr.wire_len);
   auto ip = [](std::uint32_t a) { return fmt::format("{}.{}.{}.{}", a >> 24, (a >> 16) & 255, (a >> 8) & 255, a & 255); };
   if (r.has & R::kEth) out += fmt::format("eth {:04x}", r.eth_type);
-  if (r.has & R::kSllFields) out += fmt::format("sll {:04x}", r.sll_etype);
+  if (r.has & R::kSllType) out += fmt::format("sll {:04x}", r.sll_etype);
   if (r.link == R::kRaw) out += "raw";
   if (r.has & R::kAd) out += fmt::format(" 802.1ad {}", r.ad_id);
   if (r.has & R::kVlan) out += fmt::format(" vlan {}", r.vlan_id);
-  if (r.has & R::kArp)
+  if (r.has & R::kArpIpv4)
     out += fmt::format(" | arp {} {} -> {}", r.arp_opcode == 1 ? "who-has" : (r.arp_opcode == 2 ? "reply" : "op?"),
                        ip(r.arp_spa), ip(r.arp_tpa));
-  if (r.has & R::kIp) {
+  if ((r.has & R::kIpSrc) && (r.has & R::kIpDst)) {
     out += fmt::format(" | ipv4 {} -> {} ttl {} id {}", ip(r.ip_src), ip(r.ip_dst), r.ip_ttl, r.ip_id);
     if (r.ip_mf || r.ip_frag_offset) out += fmt::format(" frag@{}{}", r.ip_frag_offset * 8, r.ip_mf ? "+" : "");
   }

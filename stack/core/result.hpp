@@ -26,33 +26,49 @@ constexpr Err<E> fail(E e) {
 
 template <class T, class E = Reason>
 class [[nodiscard]] Result {
+  // Trivially copyable values (views, sizes, ids) live in a plain struct next to a bool: the result is built and
+  // returned in registers. std::variant is built in memory, and a caller that reads it back as a register pair
+  // stalls on a failed store-to-load forward (a byte store of the index, an 8-byte load) on every call.
+  static constexpr bool kTrivial = std::is_trivially_copyable_v<T> && std::is_trivially_destructible_v<T> &&
+                                   std::is_default_constructible_v<T> && std::is_trivially_copyable_v<E>;
+  struct Trivial {
+    T v{};
+    E e{};
+    bool ok;
+  };
+  using Storage = std::conditional_t<kTrivial, Trivial, std::variant<T, E>>;
+
  public:
   using value_type = T;
   using error_type = E;
 
-  constexpr Result(const T& v) : v_(std::in_place_index<0>, v) {}  // NOLINT(google-explicit-constructor)
-  constexpr Result(T&& v) : v_(std::in_place_index<0>, std::move(v)) {}  // NOLINT
+  constexpr Result(const T& v) : s_(make_value(v)) {}  // NOLINT(google-explicit-constructor)
+  constexpr Result(T&& v) : s_(make_value(std::move(v))) {}  // NOLINT
   template <class G>
     requires std::is_convertible_v<G, E>
-  constexpr Result(Err<G> e) : v_(std::in_place_index<1>, E(e.error)) {}  // NOLINT
+  constexpr Result(Err<G> e) : s_(make_error(E(e.error))) {}  // NOLINT
 
-  constexpr bool ok() const { return v_.index() == 0; }
+  constexpr bool ok() const {
+    if constexpr (kTrivial) return s_.ok;
+    else return s_.index() == 0;
+  }
   constexpr explicit operator bool() const { return ok(); }
   constexpr T& value() & {
     assert(ok());
-    return *std::get_if<0>(&v_);
+    return *ptr();
   }
   constexpr const T& value() const& {
     assert(ok());
-    return *std::get_if<0>(&v_);
+    return *ptr();
   }
   constexpr T&& value() && {
     assert(ok());
-    return std::move(*std::get_if<0>(&v_));
+    return std::move(*ptr());
   }
   constexpr E error() const {
     assert(!ok());
-    return *std::get_if<1>(&v_);
+    if constexpr (kTrivial) return s_.e;
+    else return *std::get_if<1>(&s_);
   }
   constexpr T& operator*() & { return value(); }
   constexpr const T& operator*() const& { return value(); }
@@ -60,7 +76,33 @@ class [[nodiscard]] Result {
   constexpr const T* operator->() const { return &value(); }
 
  private:
-  std::variant<T, E> v_;
+  template <class U>
+  static constexpr Storage make_value(U&& v) {
+    if constexpr (kTrivial) {
+      Storage s{.v = std::forward<U>(v), .ok = true};
+      return s;
+    } else {
+      return Storage(std::in_place_index<0>, std::forward<U>(v));
+    }
+  }
+  static constexpr Storage make_error(E e) {
+    if constexpr (kTrivial) {
+      Storage s{.e = e, .ok = false};
+      return s;
+    } else {
+      return Storage(std::in_place_index<1>, e);
+    }
+  }
+  constexpr T* ptr() {
+    if constexpr (kTrivial) return &s_.v;
+    else return std::get_if<0>(&s_);
+  }
+  constexpr const T* ptr() const {
+    if constexpr (kTrivial) return &s_.v;
+    else return std::get_if<0>(&s_);
+  }
+
+  Storage s_;
 };
 
 template <class E>

@@ -37,6 +37,7 @@ void ArpLayer::receive(core::RxFrame& f, const LinkHeader&, core::Bytes payload)
       r->has |= core::RxReport::kArp;
       r->arp_opcode = peek.opcode;
       if (peek.has_ipv4) {
+        r->has |= core::RxReport::kArpIpv4;
         r->arp_spa = peek.spa.value;
         r->arp_tpa = peek.tpa.value;
       }

@@ -57,6 +57,8 @@ void EthernetLayer::receive_ethernet(core::RxFrame& f) {
     r->eth_src = eth->src().octets;
     r->eth_dst = eth->dst().octets;
     r->eth_type = eth->outer_type();
+    // Below 0x0600 the field is an 802.3 length, not a type.
+    if (r->eth_type >= 0x0600) r->has |= core::RxReport::kEthType;
     bool seen_q = false;
     for (std::size_t i = 0; i < eth->tag_count(); ++i) {
       const auto t = eth->tag(i);
@@ -86,9 +88,11 @@ void EthernetLayer::receive_cooked(core::RxFrame& f, bool v2) {
   if (!sll) return ctx_.drop(f, Layer::Link, sll.error());
   if (auto* r = f.report) [[unlikely]] {
     r->link = v2 ? core::RxReport::kSll2 : core::RxReport::kSll;
-    r->has |= core::RxReport::kSllFields;
+    r->has |= core::RxReport::kSllType;
     r->sll_pkttype = sll->packet_type();
     r->sll_etype = sll->protocol();
+    // ARPHRD_IPGRE (778) carries a GRE protocol type in that field, not an EtherType.
+    if (sll->arphrd_type() != 778) r->has |= core::RxReport::kSllEtype;
   }
   LinkHeader link{sll->protocol(), {}, {}, sll->packet_type() == 1, sll->packet_type() == 2};
   if (sll->address_len() == 6) link.src = wire::MacAddress::load(sll->address().data());

@@ -21,13 +21,10 @@ Icmp::Icmp(core::StackContext& ctx, Ipv4Layer& ipv4, IcmpConfig config)
 Disposition Icmp::receive(core::RxFrame& f, const wire::Ipv4View& ip) {
   const auto body = ip.payload();
   ctx_.enter(f, Layer::Icmp, Counter::IcmpRx, body);
+  if (f.report) [[unlikely]]
+    report(f, ip);
   auto msg = wire::Icmpv4View::parse(body);
   if (!msg) return ctx_.drop(f, Layer::Icmp, msg.error()), Disposition::Handled;
-  if (auto* r = f.report) [[unlikely]] {
-    r->has |= core::RxReport::kIcmp;
-    r->icmp_type = msg->type();
-    r->icmp_code = msg->code();
-  }
   if (!msg->checksum_ok()) return ctx_.drop(f, Layer::Icmp, Reason::IcmpBadChecksum), Disposition::Handled;
 
   const auto type = msg->type();
@@ -78,6 +75,14 @@ Disposition Icmp::receive(core::RxFrame& f, const wire::Ipv4View& ip) {
     return Disposition::Handled;
   }
   return Disposition::Handled;  // other types (timestamps, router adverts): seen, nothing to do
+}
+
+void Icmp::report(core::RxFrame& f, const wire::Ipv4View& ip) {
+  const auto body = ip.payload();
+  if (body.size() < 2) return;
+  f.report->has |= core::RxReport::kIcmp;
+  f.report->icmp_type = core::load_u8(body, 0);
+  f.report->icmp_code = core::load_u8(body, 1);
 }
 
 bool Icmp::take_token(core::Instant now) {

@@ -37,6 +37,7 @@ class Icmp final : public L4Handler {
 
   Disposition receive(core::RxFrame& frame, const wire::Ipv4View& ip) override;
   void receive_error(core::RxFrame&, const IcmpErrorInfo&) override {}
+  void report(core::RxFrame& frame, const wire::Ipv4View& ip) override;
 
   /// An error about `offending` (a datagram we received: its IPv4 header and as much payload as we have).
   /// Returns false when a rule or the rate limit suppressed it.

@@ -53,26 +53,16 @@ void Ipv4Layer::receive(core::RxFrame& f, const link::LinkHeader& link, core::By
   ctx_.enter(f, Layer::Ipv4, Counter::Ipv4Rx, payload);
   // RFC 1122 §3.2.2 / RFC 1812 §4.3.2.7: no ICMP error about a datagram sent as a link-layer broadcast.
   const bool link_broadcast = link.broadcast || link.multicast;
+  if (f.report) [[unlikely]]
+    report_header(*f.report, payload);
   auto ip = wire::Ipv4View::parse(payload);
   if (!ip) return ctx_.drop(f, Layer::Ipv4, ip.error());
   const bool checksum_ok = ip->checksum_ok();
-  if (auto* r = f.report) [[unlikely]] {
-    r->has |= core::RxReport::kIp;
-    r->ip_src = ip->src().value;
-    r->ip_dst = ip->dst().value;
-    r->ip_proto = ip->protocol();
-    r->ip_ttl = ip->ttl();
-    r->ip_len = ip->total_length();
-    r->ip_id = ip->ident();
-    r->ip_df = ip->dont_fragment();
-    r->ip_mf = ip->more_fragments();
-    r->ip_frag_offset = ip->frag_offset();
-    r->ip_hdr_len = ip->header_len();
-    r->ip_check = checksum_ok ? core::RxReport::kGood : core::RxReport::kBad;
-  }
+  if (f.report) [[unlikely]]
+    f.report->ip_check = checksum_ok ? core::RxReport::kGood : core::RxReport::kBad;
   // RFC 1122 §3.2.1.2: a datagram whose header checksum fails is silently discarded.
-  if (!checksum_ok) return ctx_.drop(f, Layer::Ipv4, Reason::Ipv4BadChecksum);
-  if (ip->truncated()) return ctx_.drop(f, Layer::Ipv4, Reason::Ipv4Truncated);
+  if (!checksum_ok) return drop_and_report(f, *ip, Reason::Ipv4BadChecksum);
+  if (ip->truncated()) return drop_and_report(f, *ip, Reason::Ipv4Truncated);
   const bool local = config_.accept_any_destination || is_local(ip->dst());
   if (!local) {
     if (config_.forward) return forward(f, *ip, link_broadcast);
@@ -107,6 +97,39 @@ void Ipv4Layer::receive(core::RxFrame& f, const link::LinkHeader& link, core::By
     }
   }
   deliver_local(f, *ip, link_broadcast);
+}
+
+void Ipv4Layer::report_header(core::RxReport& r, core::Bytes b) {
+  // Wireshark shows the fields whose bytes are there, and none of a header that is not IPv4 at all.
+  using R = core::RxReport;
+  // The first IPv4 header of the frame is the one reported (an inner header of a tunnel is not).
+  if (r.has_any(R::kIpAny) || b.empty() || (core::load_u8(b, 0) >> 4) != 4) return;
+  r.ip_hdr_len = static_cast<std::uint8_t>((core::load_u8(b, 0) & 0xf) * 4);
+  r.has |= R::kIpHdrLen;
+  if (r.ip_hdr_len < wire::kIpv4MinHeaderLen || b.size() < 4) return;
+  r.ip_len = core::load_be16(b, 2);
+  r.has |= R::kIpLen;
+  if (r.ip_len < r.ip_hdr_len) return;
+  if (b.size() >= 6) r.ip_id = core::load_be16(b, 4), r.has |= R::kIpId;
+  if (b.size() >= 8) {
+    r.ip_df = (core::load_u8(b, 6) & 0x40) != 0;
+    r.ip_mf = (core::load_u8(b, 6) & 0x20) != 0;
+    r.ip_frag_offset = core::load_be16(b, 6) & 0x1fff;
+    r.has |= R::kIpFlags;
+  }
+  if (b.size() >= 9) r.ip_ttl = core::load_u8(b, 8), r.has |= R::kIpTtl;
+  if (b.size() >= 10) r.ip_proto = core::load_u8(b, 9), r.has |= R::kIpProto;
+  if (b.size() >= 12) r.ip_check = core::RxReport::kUnverified, r.has |= R::kIpCheck;
+  if (b.size() >= 16) r.ip_src = core::load_be32(b, 12), r.has |= R::kIpSrc;
+  if (b.size() >= 20) r.ip_dst = core::load_be32(b, 16), r.has |= R::kIpDst;
+}
+
+void Ipv4Layer::drop_and_report(core::RxFrame& f, const wire::Ipv4View& ip, core::Reason reason) {
+  ctx_.drop(f, Layer::Ipv4, reason);
+  // The datagram stops here, but a reporter still shows what it carries (Wireshark dissects above a bad or
+  // cut header): the transport reads its own header without acting on it. Non-first fragments carry none.
+  if (f.report && ip.frag_offset() == 0)
+    if (L4Handler* h = table_[ip.protocol()]) h->report(f, ip);
 }
 
 void Ipv4Layer::deliver_local(core::RxFrame& f, const wire::Ipv4View& ip, bool link_broadcast) {

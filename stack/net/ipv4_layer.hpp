@@ -8,6 +8,7 @@
 #include <optional>
 #include <vector>
 
+#include "stack/core/rx_report.hpp"
 #include "stack/core/stack_context.hpp"
 #include "stack/link/arp_layer.hpp"
 #include "stack/link/l3_handler.hpp"
@@ -74,6 +75,8 @@ class Ipv4Layer final : public link::L3Handler {
 
  private:
   /// `link_broadcast`: the frame came as a link-layer broadcast/multicast (no ICMP error about it).
+  static void report_header(core::RxReport& r, core::Bytes bytes);
+  void drop_and_report(core::RxFrame& frame, const wire::Ipv4View& ip, core::Reason reason);
   void deliver_local(core::RxFrame& frame, const wire::Ipv4View& ip, bool link_broadcast);
   void forward(core::RxFrame& frame, const wire::Ipv4View& ip, bool link_broadcast);
   core::Result<void> output(core::NicId nic, wire::Ipv4Address next_hop, const wire::Ipv4Header& h,

@@ -26,6 +26,9 @@ class L4Handler {
   /// `ip` is the whole datagram (reassembled if it came in fragments); ip.payload() is the transport segment.
   virtual Disposition receive(core::RxFrame& frame, const wire::Ipv4View& ip) = 0;
   virtual void receive_error(core::RxFrame& frame, const IcmpErrorInfo& error) = 0;
+  /// Fills frame.report with the transport header of a datagram IPv4 dropped (bad header checksum, cut by the
+  /// capture) without acting on it: what a reporter shows. The payload may be shorter than the header says.
+  virtual void report(core::RxFrame& frame, const wire::Ipv4View& ip) = 0;
 };
 
 }  // namespace strata::net

@@ -3,29 +3,19 @@
 
 namespace strata::socket {
 
-template <class R>
-R SocketApi::traced(std::string_view call, int fd, R r, SockAddrIn addr) {
-  ctx_.counters.inc(core::Counter::SocketCall);
-  if (ctx_.tracer.on()) [[unlikely]] {
-    core::SocketCallInfo info;
-    info.call = call;
-    info.fd = fd;
-    if (!r.ok()) {
-      info.result = -static_cast<std::int64_t>(r.error());
-    } else {
-      using V = typename R::value_type;
-      if constexpr (std::is_integral_v<V>) info.result = static_cast<std::int64_t>(r.value());
-    }
-    info.addr = addr.addr.value;
-    info.port = addr.port;
-    core::TraceEvent e;
-    e.time = now_;
-    e.layer = core::Layer::Socket;
-    e.kind = core::TraceKind::SocketCall;
-    e.call = &info;
-    ctx_.tracer.emit(e);
-  }
-  return r;
+void SocketApi::trace_call(std::string_view call, int fd, std::int64_t result, SockAddrIn addr) const {
+  core::SocketCallInfo info;
+  info.call = call;
+  info.fd = fd;
+  info.result = result;
+  info.addr = addr.addr.value;
+  info.port = addr.port;
+  core::TraceEvent e;
+  e.time = now_;
+  e.layer = core::Layer::Socket;
+  e.kind = core::TraceKind::SocketCall;
+  e.call = &info;
+  ctx_.tracer.emit(e);
 }
 
 SockResult<int> SocketApi::socket(int domain, int type, int protocol) {

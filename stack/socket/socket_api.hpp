@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <string_view>
+#include <type_traits>
 #include <vector>
 
 #include "stack/core/errno.hpp"
@@ -54,8 +55,24 @@ class SocketApi {
   const Slot* slot(int fd) const {
     return fd >= 0 && static_cast<std::size_t>(fd) < slots_.size() && slots_[fd].used ? &slots_[fd] : nullptr;
   }
+  /// Counts the call; traces it when a sink is installed (out of line: the fast path is one increment).
   template <class R>
-  R traced(std::string_view call, int fd, R r, SockAddrIn addr = {});
+  R traced(std::string_view call, int fd, R r, SockAddrIn addr = {}) {
+    ctx_.counters.inc(core::Counter::SocketCall);
+    if (ctx_.tracer.on()) [[unlikely]] {
+      std::int64_t result = 0;
+      if (!r.ok()) {
+        result = -static_cast<std::int64_t>(r.error());
+      } else {
+        using V = typename R::value_type;
+        if constexpr (std::is_integral_v<V>) result = static_cast<std::int64_t>(r.value());
+      }
+      trace_call(call, fd, result, addr);
+    }
+    return r;
+  }
+  [[gnu::cold, gnu::noinline]] void trace_call(std::string_view call, int fd, std::int64_t result,
+                                               SockAddrIn addr) const;
 
   core::StackContext& ctx_;
   transport::UdpLayer& udp_;

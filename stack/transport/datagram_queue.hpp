@@ -35,7 +35,7 @@ class DatagramQueue {
     const std::size_t need = std::max<std::size_t>(data.size(), 1);
     if (count_ != 0) {
       const std::size_t first = recs_[head_].offset;
-      const Record& last = recs_[(head_ + count_ - 1) % recs_.size()];
+      const Record& last = recs_[wrap(head_ + count_ - 1)];
       const std::size_t end = last.offset + std::max<std::size_t>(last.len, 1);
       if (end > first) {  // live bytes are [first, end)
         if (end + need <= arena_.size()) off = end;
@@ -49,18 +49,21 @@ class DatagramQueue {
       return false;
     }
     if (!data.empty()) std::memcpy(arena_.data() + off, data.data(), data.size());
-    recs_[(head_ + count_) % recs_.size()] = Record{from, to, off, data.size()};
+    recs_[wrap(head_ + count_)] = Record{from, to, off, data.size()};
     ++count_;
     bytes_ += data.size();
     return true;
   }
   void pop() {
     bytes_ -= recs_[head_].len;
-    head_ = (head_ + 1) % recs_.size();
+    head_ = wrap(head_ + 1);
     --count_;
   }
 
  private:
+  // i < 2 * size(): one compare instead of a 64-bit division per push and pop.
+  std::size_t wrap(std::size_t i) const { return i >= recs_.size() ? i - recs_.size() : i; }
+
   std::vector<std::byte> arena_;
   std::vector<Record> recs_;
   std::size_t head_ = 0, count_ = 0, bytes_ = 0;

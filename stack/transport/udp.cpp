@@ -4,6 +4,7 @@
 #include <cstring>
 
 #include "stack/core/rx_report.hpp"
+#include "stack/transport/transport_report.hpp"
 #include "stack/wire/icmpv4.hpp"
 #include "stack/wire/udp.hpp"
 
@@ -28,24 +29,13 @@ net::Disposition UdpLayer::receive(core::RxFrame& f, const wire::Ipv4View& ip) {
   ctx_.enter(f, Layer::Udp, Counter::UdpRx, seg);
   auto udp = wire::UdpView::parse(seg);
   if (!udp) return ctx_.drop(f, Layer::Udp, udp.error()), net::Disposition::Handled;
-  core::RxReport* r = f.report;
-  if (r) [[unlikely]] {
-    r->has |= core::RxReport::kUdp;
-    r->udp_sport = udp->src_port();
-    r->udp_dport = udp->dst_port();
-    r->udp_length = udp->length();
-    r->udp_check = core::RxReport::kUnverified;
-  }
+  if (f.report) [[unlikely]]
+    report(f, ip);
   if (auto len = udp->check_length(seg.size()); !len)
     return ctx_.drop(f, Layer::Udp, len.error()), net::Disposition::Handled;
   // RFC 768: a zero checksum field means the sender computed none.
-  if (udp->checksum() == 0) {
-    if (r) [[unlikely]] r->udp_check = core::RxReport::kNotPresent;
-  } else {
-    const bool ok = udp->checksum_ok(ip.src(), ip.dst());
-    if (r) [[unlikely]] r->udp_check = ok ? core::RxReport::kGood : core::RxReport::kBad;
-    if (!ok) return ctx_.drop(f, Layer::Udp, Reason::UdpBadChecksum), net::Disposition::Handled;
-  }
+  if (udp->checksum() != 0 && !udp->checksum_ok(ip.src(), ip.dst()))
+    return ctx_.drop(f, Layer::Udp, Reason::UdpBadChecksum), net::Disposition::Handled;
   f.marks.payload = static_cast<std::uint16_t>(f.marks.transport + wire::kUdpHeaderLen);
 
   Ep* ep = find(udp->dst_port());
@@ -74,19 +64,14 @@ net::Disposition UdpLayer::receive(core::RxFrame& f, const wire::Ipv4View& ip) {
 }
 
 void UdpLayer::receive_error(core::RxFrame& f, const net::IcmpErrorInfo& e) {
+  // Wireshark shows no transport header inside a quoted fragment.
+  if (f.report && !e.quoted.is_fragment()) [[unlikely]]
+    report_udp(*f.report, e.quoted_l4, e.quoted.total_length() - e.quoted.header_len(), e.quoted.src(),
+               e.quoted.dst(), true);
   // The quoted datagram is one we sent: its source port is ours.
   if (e.quoted_l4.size() < wire::kUdpHeaderLen) return;
   const std::uint16_t sport = core::load_be16(e.quoted_l4, 0);
   const std::uint16_t dport = core::load_be16(e.quoted_l4, 2);
-  if (auto* r = f.report) [[unlikely]] {
-    r->has |= core::RxReport::kUdp;
-    r->udp_sport = sport;
-    r->udp_dport = dport;
-    r->udp_length = core::load_be16(e.quoted_l4, 4);
-    // The quote is cut short: its checksum cannot be verified (tshark: 2, unverified).
-    r->udp_check = core::load_be16(e.quoted_l4, 6) == 0 ? core::RxReport::kNotPresent
-                                                        : core::RxReport::kUnverified;
-  }
   Ep* ep = find(sport);
   if (ep == nullptr || !ep->remote) return;
   if (ep->remote->addr != e.quoted.dst() || ep->remote->port != dport) return;
@@ -96,6 +81,10 @@ void UdpLayer::receive_error(core::RxFrame& f, const net::IcmpErrorInfo& e) {
                             ? Errno::ECONNREFUSED_
                             : Errno::EHOSTUNREACH_;
   }
+}
+
+void UdpLayer::report(core::RxFrame& f, const wire::Ipv4View& ip) {
+  report_udp(*f.report, ip.payload(), ip.total_length() - ip.header_len(), ip.src(), ip.dst(), !ip.is_fragment());
 }
 
 core::Result<UdpId, Errno> UdpLayer::open() {

@@ -6,12 +6,6 @@
 
 namespace strata::wire {
 
-MacAddress MacAddress::load(const std::byte* p) {
-  MacAddress m;
-  std::memcpy(m.octets.data(), p, 6);
-  return m;
-}
-void MacAddress::store(std::byte* p) const { std::memcpy(p, octets.data(), 6); }
 
 std::string MacAddress::to_string() const {
   static constexpr char kHex[] = "0123456789abcdef";

@@ -4,6 +4,7 @@
 
 #include <array>
 #include <compare>
+#include <cstring>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -17,8 +18,12 @@ struct MacAddress {
   std::array<std::uint8_t, 6> octets{};
 
   static constexpr MacAddress broadcast() { return {{0xff, 0xff, 0xff, 0xff, 0xff, 0xff}}; }
-  static MacAddress load(const std::byte* p);
-  void store(std::byte* p) const;
+  static MacAddress load(const std::byte* p) {
+    MacAddress m;
+    std::memcpy(m.octets.data(), p, 6);
+    return m;
+  }
+  void store(std::byte* p) const { std::memcpy(p, octets.data(), 6); }
   bool is_broadcast() const { return *this == broadcast(); }
   bool is_multicast() const { return (octets[0] & 1) != 0; }
   bool is_zero() const { return *this == MacAddress{}; }
