@@ -2,6 +2,7 @@
 #include "stack/link/ethernet_layer.hpp"
 
 #include "stack/core/rx_report.hpp"
+#include "stack/wire/link_headers.hpp"
 #include "stack/wire/sll.hpp"
 
 namespace strata::link {
@@ -10,7 +11,7 @@ using core::Layer;
 using core::Reason;
 
 core::NicId EthernetLayer::attach(nic::Nic& n) {
-  nics_.push_back(&n);
+  nics_.push_back(Attached{&n, n.info().mac, n.info().link});
   return core::NicId{static_cast<std::uint16_t>(nics_.size() - 1)};
 }
 
@@ -24,7 +25,7 @@ void EthernetLayer::register_protocol(std::uint16_t type, L3Handler& h) {
 }
 
 void EthernetLayer::receive(core::RxFrame& f) {
-  switch (nics_[f.nic.value]->info().link) {
+  switch (nics_[f.nic.value].link) {
     case nic::LinkType::Ethernet:
       return receive_ethernet(f);
     case nic::LinkType::LinuxSll:
@@ -40,6 +41,12 @@ void EthernetLayer::receive(core::RxFrame& f) {
       if (!f.bytes.empty() && (core::load_u8(f.bytes, 0) >> 4) == 6) type = wire::ether_type::kIpv6;
       return dispatch(f, LinkHeader{type, {}, {}, false, false}, 0);
     }
+    case nic::LinkType::BsdLoopback:
+      return receive_other(f, wire::parse_bsd_loopback);
+    case nic::LinkType::Ppp:
+      return receive_other(f, wire::parse_ppp);
+    case nic::LinkType::CiscoHdlc:
+      return receive_other(f, wire::parse_cisco_hdlc);
     case nic::LinkType::Unsupported:
       ctx_.enter(f, Layer::Link, core::Counter::LinkRx);
       return ctx_.drop(f, Layer::Link, Reason::LinkUnsupportedType);
@@ -75,8 +82,7 @@ void EthernetLayer::receive_ethernet(core::RxFrame& f) {
   LinkHeader link{eth->type(), eth->src(), eth->dst(), false, false};
   link.broadcast = link.dst.is_broadcast();
   link.multicast = !link.broadcast && link.dst.is_multicast();
-  const auto& info = nics_[f.nic.value]->info();
-  if (!promiscuous_ && !link.broadcast && !link.multicast && link.dst != info.mac)
+  if (!promiscuous_ && !link.broadcast && !link.multicast && link.dst != nics_[f.nic.value].mac)
     return ctx_.drop(f, Layer::Link, Reason::LinkNotForUs);
   dispatch(f, link, eth->header_len());
 }
@@ -101,6 +107,16 @@ void EthernetLayer::receive_cooked(core::RxFrame& f, bool v2) {
   dispatch(f, link, sll->header_len());
 }
 
+void EthernetLayer::receive_other(core::RxFrame& f, core::Result<wire::LinkPayload> (*parse)(core::Bytes)) {
+  ctx_.enter(f, Layer::Link, core::Counter::LinkRx);
+  f.marks.link = 0;
+  if (f.report) [[unlikely]]
+    f.report->link = core::RxReport::kOther;
+  auto h = parse(f.bytes);
+  if (!h) return ctx_.drop(f, Layer::Link, h.error());
+  dispatch(f, LinkHeader{h->ether_type, {}, {}, false, false}, h->header_len);
+}
+
 void EthernetLayer::dispatch(core::RxFrame& f, const LinkHeader& link, std::size_t offset) {
   L3Handler* h = handler_for(link.type);
   if (h == nullptr) return ctx_.drop(f, Layer::Link, Reason::LinkUnsupportedType);
@@ -110,7 +126,7 @@ void EthernetLayer::dispatch(core::RxFrame& f, const LinkHeader& link, std::size
 
 core::Result<void> EthernetLayer::send(core::NicId id, wire::MacAddress dst, std::uint16_t type,
                                        core::PacketBuf&& p, core::Instant now) {
-  auto& n = *nics_[id.value];
+  auto& n = *nics_[id.value].nic;
   const auto& info = n.info();
   if (info.link == nic::LinkType::Ethernet) {
     if (p.headroom() < wire::kEthernetHeaderLen) {

@@ -13,6 +13,7 @@
 #include "stack/link/l3_handler.hpp"
 #include "stack/nic/nic.hpp"
 #include "stack/wire/ethernet.hpp"
+#include "stack/wire/link_headers.hpp"
 
 namespace strata::link {
 
@@ -32,12 +33,13 @@ class EthernetLayer {
                           core::Instant now);
 
   std::size_t nic_count() const { return nics_.size(); }
-  nic::Nic& nic(core::NicId id) { return *nics_[id.value]; }
-  const nic::NicInfo& info(core::NicId id) const { return nics_[id.value]->info(); }
+  nic::Nic& nic(core::NicId id) { return *nics_[id.value].nic; }
+  const nic::NicInfo& info(core::NicId id) const { return nics_[id.value].nic->info(); }
 
  private:
   void receive_ethernet(core::RxFrame& frame);
   void receive_cooked(core::RxFrame& frame, bool v2);
+  void receive_other(core::RxFrame& frame, core::Result<wire::LinkPayload> (*parse)(core::Bytes));
   void dispatch(core::RxFrame& frame, const LinkHeader& link, std::size_t offset);
   L3Handler* handler_for(std::uint16_t type) const {
     for (const auto& [t, h] : table_)
@@ -46,7 +48,12 @@ class EthernetLayer {
   }
 
   core::StackContext& ctx_;
-  std::vector<nic::Nic*> nics_;
+  struct Attached {
+    nic::Nic* nic;
+    wire::MacAddress mac;  // copied at attach: the receive path reads them per frame without a virtual call
+    nic::LinkType link;
+  };
+  std::vector<Attached> nics_;
   std::vector<std::pair<std::uint16_t, L3Handler*>> table_;
   bool promiscuous_ = false;
 };

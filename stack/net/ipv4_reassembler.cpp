@@ -63,7 +63,7 @@ ReassemblyResult Ipv4Reassembler::kill(Slot* slot, const Key& key, Reason reason
     }
     if (t == nullptr || candidate.deadline < t->deadline) t = &candidate;  // else replace the oldest
   }
-  if (t != nullptr) *t = Tombstone{true, key, deadline, reason};
+  if (t != nullptr) *t = Tombstone{true, key, deadline, reason}, earliest_ = std::min(earliest_, deadline);
   return dropped(reason);
 }
 
@@ -165,6 +165,7 @@ ReassemblyResult Ipv4Reassembler::add(const wire::Ipv4View& fragment, core::NicI
     // RFC 791 §3.2: the reassembly timer starts with the first fragment to arrive, whichever it is; it is a
     // fixed value (RFC 1122 §3.3.2), not raised by later fragments' TTLs.
     slot->deadline = now + config_.timeout;
+    earliest_ = std::min(earliest_, slot->deadline);
     slot->nic = nic;
   }
 
@@ -222,7 +223,10 @@ std::optional<ExpiredDatagram> Ipv4Reassembler::pop_expired(core::Instant now) {
   Slot* oldest = nullptr;
   for (auto& s : slots_)
     if (s.live && s.deadline <= now && (oldest == nullptr || s.deadline < oldest->deadline)) oldest = &s;
-  if (oldest == nullptr) return std::nullopt;
+  if (oldest == nullptr) {
+    earliest_ = next_deadline().value_or(core::Instant::max());
+    return std::nullopt;
+  }
 
   // RFC 792 (time exceeded, code 1) / RFC 1122 §3.3.2: the quote is fragment zero's header and the first 64
   // bits of its data; with no fragment zero there is nothing to quote (and no ICMP is sent).

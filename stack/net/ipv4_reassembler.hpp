@@ -75,6 +75,8 @@ class Ipv4Reassembler {
   /// Returns how many were dropped.
   template <class F>
   std::size_t expire(core::Instant now, F&& on_expired) {
+    if (completed_.valid()) completed_ = core::PacketBuf{};  // the previous Complete result is no longer readable
+    if (now < earliest_) return 0;  // called for every frame: nothing held can be due yet
     std::size_t n = 0;
     while (auto e = pop_expired(now)) {
       on_expired(static_cast<const ExpiredDatagram&>(*e));
@@ -133,7 +135,8 @@ class Ipv4Reassembler {
   std::vector<Slot> slots_;            // config_.max_datagrams, sized once
   std::vector<Range> ranges_;          // config_.max_datagrams * config_.max_fragments, sized once
   std::vector<Tombstone> tombstones_;  // config_.max_datagrams, sized once
-  core::PacketBuf completed_;          // the last Complete datagram's slot, returned on the next call
+  core::PacketBuf completed_;
+  core::Instant earliest_ = core::Instant::max();  // no deadline held is earlier (a lower bound)          // the last Complete datagram's slot, returned on the next call
   std::vector<std::byte> scratch_;     // the ExpiredDatagram prefix (header + 8 bytes), sized once
 };
 

@@ -55,6 +55,8 @@ class PcapReader {
   std::string error_;
   std::uint64_t records_ = 0;
   std::unique_ptr<bpf_program> filter_;
+  void* map_ = nullptr;  // the file, mapped (regular files only)
+  std::size_t map_len_ = 0;
 };
 
 class PcapWriter {

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "stack/wire/tcp.hpp"
 
+#include <algorithm>
+
 #include "stack/wire/checksum.hpp"
 #include "stack/wire/ipv4.hpp"
 
@@ -49,13 +51,24 @@ core::Result<TcpOptions> TcpOptions::parse(core::Bytes o) {
   return out;
 }
 
+namespace {
+// Bytes of every option but SACK blocks, unpadded.
+std::size_t fixed_options_size(const TcpOptions& o) {
+  return (o.mss ? 4 : 0) + (o.window_scale ? 3 : 0) + (o.sack_permitted ? 2 : 0) + (o.timestamps ? 10 : 0);
+}
+}  // namespace
+
+std::size_t TcpOptions::sack_blocks_that_fit() const {
+  // RFC 9293 §3.1: at most 40 bytes of options; with timestamps that leaves room for three SACK blocks
+  // (RFC 2018 §3).
+  const std::size_t room = kTcpMaxOptionsLen - std::min(kTcpMaxOptionsLen, fixed_options_size(*this));
+  if (room < 2 + 8) return 0;
+  return std::min<std::size_t>(sack_count, (room - 2) / 8);
+}
+
 std::size_t TcpOptions::wire_size() const {
-  std::size_t n = 0;
-  if (mss) n += 4;
-  if (window_scale) n += 3;
-  if (sack_permitted) n += 2;
-  if (timestamps) n += 10;
-  if (sack_count) n += 2 + 8u * sack_count;
+  std::size_t n = fixed_options_size(*this);
+  if (const auto blocks = sack_blocks_that_fit()) n += 2 + 8 * blocks;
   return (n + 3) & ~std::size_t{3};
 }
 
@@ -85,11 +98,11 @@ void TcpOptions::emit(core::MutBytes out) const {
     core::store_be32(out, i + 6, timestamps->second);
     i += 10;
   }
-  if (sack_count) {
+  if (const auto blocks = sack_blocks_that_fit()) {
     core::store_u8(out, i, tcp_option::kSack);
-    core::store_u8(out, i + 1, static_cast<std::uint8_t>(2 + 8 * sack_count));
+    core::store_u8(out, i + 1, static_cast<std::uint8_t>(2 + 8 * blocks));
     i += 2;
-    for (std::size_t b = 0; b < sack_count; ++b, i += 8) {
+    for (std::size_t b = 0; b < blocks; ++b, i += 8) {
       core::store_be32(out, i, sack[b].left);
       core::store_be32(out, i + 4, sack[b].right);
     }

@@ -42,7 +42,9 @@ struct TcpOptions {
   /// Walks the option bytes. Error TcpTruncatedOptions when an option's length byte is missing, below 2, runs
   /// past the end, or a known option has the wrong length.
   static core::Result<TcpOptions> parse(core::Bytes options);
-  /// Bytes emit() writes, padded with NOPs / EOL to a multiple of 4.
+  /// SACK blocks emit() writes: as many of sack_count as fit in 40 bytes beside the other options.
+  std::size_t sack_blocks_that_fit() const;
+  /// Bytes emit() writes, padded with NOPs / EOL to a multiple of 4; never more than 40.
   std::size_t wire_size() const;
   void emit(core::MutBytes out) const;  // out.size() >= wire_size()
 };

@@ -1,15 +1,15 @@
 // SPDX-License-Identifier: MIT
-// Fuzz target: every wire parser on arbitrary bytes. The input is tried as an Ethernet, SLL, SLL2 and raw IPv4
-// frame and walked up the layers (ARP, IPv4, ICMP with its quoted datagram, UDP, TCP and its options), and each
-// parser also runs directly on the input and on sub-slices of it (suffixes at header-sized offsets, prefixes cut
-// short). Every accessor of every view that parses is read. A parse may fail; what it may not do is read out of
-// bounds, hit undefined behaviour, or break a round trip: a parsed header emitted again must give the same bytes
-// (Ethernet, ARP, IPv4 bar its checksum), emitted TCP options must parse to the same values, and checksums
-// written by the emitters must verify.
+// Fuzz target: every wire parser on arbitrary bytes. The input is tried as an Ethernet, SLL, SLL2 and raw
+// IPv4 frame and walked up the layers (ARP, IPv4, ICMP with its quoted datagram, UDP, TCP and its options),
+// and each parser also runs directly on the input and on sub-slices of it (suffixes at header-sized offsets,
+// prefixes cut short). Every accessor of every view that parses is read. A parse may fail; what it may not do
+// is read out of bounds, hit undefined behaviour, or break a round trip: a parsed header emitted again must
+// give the same bytes (Ethernet, ARP, IPv4 bar its checksum), emitted TCP options must parse to the same
+// values, and checksums written by the emitters must verify.
 //
-// Builds: with libFuzzer (clang -fsanitize=fuzzer), with tests/fuzz/standalone_main.cpp (the CMake build, which
-// replays captures record by record), or alone with -DSTRATA_FUZZ_STANDALONE_MAIN, whose main() below runs the
-// target once on each file or directory entry given as an argument.
+// Builds: with libFuzzer (clang -fsanitize=fuzzer), with tests/fuzz/standalone_main.cpp (the CMake build,
+// which replays captures record by record), or alone with -DSTRATA_FUZZ_STANDALONE_MAIN, whose main() below
+// runs the target once on each file or directory entry given as an argument.
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
@@ -37,7 +37,9 @@ using core::Bytes;
 volatile std::uint64_t g_sink;
 std::uint64_t g_acc;
 
-void use(std::uint64_t v) { g_acc = g_acc * 1099511628211ULL + v; }
+void use(std::uint64_t v) {
+  g_acc = g_acc * 1099511628211ULL + v;
+}
 void use(Bytes b) {
   use(b.size());
   if (!b.empty()) use(static_cast<std::uint64_t>(b.front()) << 8 | static_cast<std::uint64_t>(b.back()));
@@ -45,7 +47,9 @@ void use(Bytes b) {
 void use(wire::MacAddress m) {
   for (auto o : m.octets) use(o);
 }
-void use(wire::Ipv4Address a) { use(a.value); }
+void use(wire::Ipv4Address a) {
+  use(a.value);
+}
 
 /// An invariant broken: abort so the fuzzer records the input.
 void require(bool ok, const char* what) {
@@ -55,10 +59,16 @@ void require(bool ok, const char* what) {
   }
 }
 
-bool same(Bytes a, Bytes b) { return a.size() == b.size() && (a.empty() || std::memcmp(a.data(), b.data(), a.size()) == 0); }
+bool same(Bytes a, Bytes b) {
+  return a.size() == b.size() && (a.empty() || std::memcmp(a.data(), b.data(), a.size()) == 0);
+}
 
-core::MutBytes mut(std::vector<std::uint8_t>& v) { return std::as_writable_bytes(std::span(v)); }
-Bytes view(const std::vector<std::uint8_t>& v) { return core::as_bytes(v.data(), v.size()); }
+core::MutBytes mut(std::vector<std::uint8_t>& v) {
+  return std::as_writable_bytes(std::span(v));
+}
+Bytes view(const std::vector<std::uint8_t>& v) {
+  return core::as_bytes(v.data(), v.size());
+}
 
 void fuzz_tcp_options(Bytes b) {
   auto o = wire::TcpOptions::parse(b);
@@ -71,7 +81,8 @@ void fuzz_tcp_options(Bytes b) {
   use(o->sack_permitted);
   use(o->sack_count);
   require(o->sack_count <= o->sack.size(), "sack_count beyond the array");
-  for (std::size_t i = 0; i < o->sack_count; ++i) use(std::uint64_t{o->sack[i].left} << 32 | o->sack[i].right);
+  for (std::size_t i = 0; i < o->sack_count; ++i)
+    use(std::uint64_t{o->sack[i].left} << 32 | o->sack[i].right);
   if (o->timestamps) use(std::uint64_t{o->timestamps->first} << 32 | o->timestamps->second);
 
   // Round trip: the options emitted again parse to the same values.
@@ -86,7 +97,8 @@ void fuzz_tcp_options(Bytes b) {
               back->sack_count == o->sack_count,
           "options round trip");
   for (std::size_t i = 0; i < o->sack_count; ++i)
-    require(back->sack[i].left == o->sack[i].left && back->sack[i].right == o->sack[i].right, "sack round trip");
+    require(back->sack[i].left == o->sack[i].left && back->sack[i].right == o->sack[i].right,
+            "sack round trip");
 }
 
 void fuzz_tcp(Bytes b, wire::Ipv4Address src, wire::Ipv4Address dst) {
@@ -100,7 +112,8 @@ void fuzz_tcp(Bytes b, wire::Ipv4Address src, wire::Ipv4Address dst) {
   use(t->seq());
   use(t->ack());
   use(t->header_len());
-  require(t->header_len() >= wire::kTcpMinHeaderLen && t->header_len() <= b.size(), "tcp header_len invariant");
+  require(t->header_len() >= wire::kTcpMinHeaderLen && t->header_len() <= b.size(),
+          "tcp header_len invariant");
   use(t->flags());
   use(t->has(wire::tcp_flag::kSyn));
   use(t->window());
@@ -231,7 +244,8 @@ void fuzz_ipv4(Bytes b, int depth) {
       fuzz_icmp(payload, depth);
       break;
     case wire::ip_proto::kUdp:
-      fuzz_udp(payload, payload.size(), ip->src(), ip->dst());
+      // What the IPv4 header promises, which a cut capture may not hold (check_length's UdpTruncated).
+      fuzz_udp(payload, ip->total_length() - ip->header_len(), ip->src(), ip->dst());
       break;
     case wire::ip_proto::kTcp:
       fuzz_tcp(payload, ip->src(), ip->dst());
@@ -260,8 +274,9 @@ void fuzz_arp(Bytes b) {
   use(a->target_mac());
   use(a->target_ip());
   // A parsed packet is what the peek reads too, and emits back to its own 28 bytes.
-  require(peek.has_ipv4 && peek.opcode == a->opcode() && peek.spa == a->sender_ip() && peek.tpa == a->target_ip(),
-          "arp peek disagrees with view");
+  require(
+      peek.has_ipv4 && peek.opcode == a->opcode() && peek.spa == a->sender_ip() && peek.tpa == a->target_ip(),
+      "arp peek disagrees with view");
   std::vector<std::uint8_t> out(wire::kArpLen, 0xee);
   wire::ArpPacket::from(*a).emit(mut(out));
   require(same(view(out), b.first(wire::kArpLen)), "arp round trip");
@@ -330,6 +345,7 @@ void fuzz_slice(Bytes b) {
   fuzz_arp(b);
   fuzz_icmp(b, 1);
   fuzz_udp(b, b.size(), wire::Ipv4Address{0x0a000001}, wire::Ipv4Address{0x0a000002});
+  fuzz_udp(b, wire::kIpv4MaxDatagram, wire::Ipv4Address{0x0a000001}, wire::Ipv4Address{0x0a000002});
   fuzz_tcp(b, wire::Ipv4Address{0xc0a80001}, wire::Ipv4Address{0xc0a80002});
   fuzz_tcp_options(b.first(std::min<std::size_t>(b.size(), wire::kTcpMaxOptionsLen)));
 }
@@ -342,7 +358,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const Bytes all = core::as_bytes(buf.data(), buf.size());
   fuzz_slice(all);
   fuzz_tcp_options(all);
-  // Suffixes at the offsets where headers start (after Ethernet, tags, SLL, SLL2, IPv4, TCP/UDP/ICMP headers).
+  // Suffixes at the offsets where headers start (after Ethernet, tags, SLL, SLL2, IPv4, TCP/UDP/ICMP
+  // headers).
   for (std::size_t off : {1u, 8u, 12u, 14u, 16u, 18u, 20u, 22u, 24u, 28u, 34u, 36u, 40u, 42u, 54u, 60u}) {
     if (off >= size) break;
     fuzz_slice(all.subspan(off));
@@ -358,8 +375,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
 }
 
 #ifdef STRATA_FUZZ_STANDALONE_MAIN
-// Replays inputs without libFuzzer: each argument is a file (one input) or a directory (each regular file in it,
-// not recursing). Exit status 2 when an argument cannot be read.
+// Replays inputs without libFuzzer: each argument is a file (one input) or a directory (each regular file in
+// it, not recursing). Exit status 2 when an argument cannot be read.
 #include <filesystem>
 #include <fstream>
 #include <iostream>

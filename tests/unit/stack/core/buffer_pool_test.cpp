@@ -15,7 +15,9 @@ namespace {
 
 constexpr int kSmall = 0, kLarge = 1;
 
-void fill(MutBytes b, std::uint8_t v) { std::memset(b.data(), v, b.size()); }
+void fill(MutBytes b, std::uint8_t v) {
+  std::memset(b.data(), v, b.size());
+}
 std::vector<std::uint8_t> to_vec(Bytes b) {
   std::vector<std::uint8_t> v;
   for (auto x : b) v.push_back(static_cast<std::uint8_t>(x));
@@ -66,8 +68,8 @@ TEST(PacketBuf, AppendGrowsAtTheBack) {
 TEST(PacketBuf, PushFrontPrependsHeadersInPlace) {
   BufferPool pool(1, 0);
   auto p = pool.allocate(4);
-  fill(p->append(4), 0xdd);       // payload
-  auto udp = p->push_front(8);    // then each layer's header, innermost first
+  fill(p->append(4), 0xdd);     // payload
+  auto udp = p->push_front(8);  // then each layer's header, innermost first
   fill(udp, 0x08);
   auto ip = p->push_front(20);
   fill(ip, 0x45);

@@ -21,7 +21,9 @@ TEST(Counters, DropCounterNameInsertsDropAfterTheLayer) {
   EXPECT_EQ(Counters::drop_counter_name(Reason::NicNoBuffer), "nic.drop.no_buffer");
 }
 
-TEST(Counters, NoneReasonKeepsItsBareName) { EXPECT_EQ(Counters::drop_counter_name(Reason::None), "none"); }
+TEST(Counters, NoneReasonKeepsItsBareName) {
+  EXPECT_EQ(Counters::drop_counter_name(Reason::None), "none");
+}
 
 TEST(Counters, StartAtZero) {
   Counters c;
@@ -86,7 +88,8 @@ TEST(Counters, NonzeroListsEventsThenDropsInTableOrder) {
   c.inc(Counter::UdpRx, 2);
   c.drop(Reason::LinkTruncated);
   c.inc(Counter::NicRx, 5);
-  EXPECT_EQ(c.nonzero(), (Named{{"nic.rx", 5}, {"udp.rx", 2}, {"link.drop.truncated", 1}, {"tcp.drop.bad_checksum", 1}}));
+  EXPECT_EQ(c.nonzero(),
+            (Named{{"nic.rx", 5}, {"udp.rx", 2}, {"link.drop.truncated", 1}, {"tcp.drop.bad_checksum", 1}}));
 }
 
 TEST(Counters, AddSumsEveryCounter) {

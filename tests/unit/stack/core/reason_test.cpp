@@ -37,7 +37,8 @@ TEST(Reason, EveryReasonButNoneIsNamedLayerDotReason) {
     EXPECT_TRUE(layers.count(n.substr(0, dot))) << n << ": unknown layer";
     EXPECT_LT(dot + 1, n.size()) << n;
     EXPECT_EQ(layer_name(r), n.substr(0, dot));
-    for (char ch : n) EXPECT_TRUE((ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '_' || ch == '.') << n;
+    for (char ch : n)
+      EXPECT_TRUE((ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '_' || ch == '.') << n;
   }
 }
 

@@ -185,8 +185,8 @@ TEST(Ipv4Cidr, RejectsPrefixAbove32) {
 }
 
 TEST(Ipv4Cidr, RejectsMalformedPrefix) {
-  for (std::string_view bad : {"1.2.3.4/", "1.2.3.4/x", "1.2.3.4/24x", "1.2.3.4/-1", "1.2.3.4/+8", "1.2.3.4/ 8",
-                               "1.2.3.4/8/8", "1.2.3.4//8"})
+  for (std::string_view bad : {"1.2.3.4/", "1.2.3.4/x", "1.2.3.4/24x", "1.2.3.4/-1", "1.2.3.4/+8",
+                               "1.2.3.4/ 8", "1.2.3.4/8/8", "1.2.3.4//8"})
     EXPECT_FALSE(Ipv4Cidr::parse(bad).has_value()) << '"' << bad << '"';
 }
 

@@ -44,7 +44,9 @@ template <std::size_t N>
 core::Bytes view(const std::uint8_t (&a)[N]) {
   return core::as_bytes(a, N);
 }
-core::Bytes view(const std::vector<std::uint8_t>& v) { return core::as_bytes(v.data(), v.size()); }
+core::Bytes view(const std::vector<std::uint8_t>& v) {
+  return core::as_bytes(v.data(), v.size());
+}
 std::vector<std::uint8_t> to_vec(core::Bytes b) {
   std::vector<std::uint8_t> v;
   for (auto x : b) v.push_back(static_cast<std::uint8_t>(x));
@@ -129,7 +131,8 @@ TEST(ArpView, RejectsTwentySevenBytesAsTruncated) {
 }
 
 TEST(ArpView, RejectsPacketShorterThanFixedPartAsTruncated) {
-  for (std::size_t n : {0u, 1u, 7u}) EXPECT_EQ(ArpView::parse(view(kRequest).first(n)).error(), Reason::ArpTruncated);
+  for (std::size_t n : {0u, 1u, 7u})
+    EXPECT_EQ(ArpView::parse(view(kRequest).first(n)).error(), Reason::ArpTruncated);
 }
 
 TEST(ArpView, ReportsUnsupportedHardwareBeforeTruncation) {

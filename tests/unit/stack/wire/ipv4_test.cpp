@@ -41,7 +41,9 @@ template <std::size_t N>
 core::Bytes view(const std::uint8_t (&a)[N]) {
   return core::as_bytes(a, N);
 }
-core::Bytes view(const std::vector<std::uint8_t>& v) { return core::as_bytes(v.data(), v.size()); }
+core::Bytes view(const std::vector<std::uint8_t>& v) {
+  return core::as_bytes(v.data(), v.size());
+}
 std::vector<std::uint8_t> to_vec(core::Bytes b) {
   std::vector<std::uint8_t> v;
   for (auto x : b) v.push_back(static_cast<std::uint8_t>(x));
@@ -51,7 +53,9 @@ template <std::size_t N>
 std::vector<std::uint8_t> copy(const std::uint8_t (&a)[N]) {
   return {a, a + N};
 }
-core::MutBytes mut(std::vector<std::uint8_t>& v) { return std::as_writable_bytes(std::span(v)); }
+core::MutBytes mut(std::vector<std::uint8_t>& v) {
+  return std::as_writable_bytes(std::span(v));
+}
 
 TEST(Ipv4View, ParsesKnownPacket) {
   auto ip = Ipv4View::parse(view(kPacket));
@@ -109,7 +113,8 @@ TEST(Ipv4View, PayloadTrimsLinkPadding) {
   ASSERT_TRUE(ip.ok());
   EXPECT_EQ(ip->total_length(), 32);
   EXPECT_FALSE(ip->truncated());
-  EXPECT_EQ(to_vec(ip->payload()), (std::vector<std::uint8_t>{0x11, 0x00, 0xee, 0xff, 0x00, 0x00, 0x00, 0x00}));
+  EXPECT_EQ(to_vec(ip->payload()),
+            (std::vector<std::uint8_t>{0x11, 0x00, 0xee, 0xff, 0x00, 0x00, 0x00, 0x00}));
 }
 
 TEST(Ipv4View, AcceptsEveryHeaderLengthFromFiveToFifteen) {

@@ -45,9 +45,9 @@ constexpr std::uint8_t kMptcpSynOptions[] = {
 // bgp_notification_rr_msg_error.pcap frame 1, the TCP segment: PSH|ACK 1.1.1.1:179 -> 2.2.2.2:12732, no
 // options, 23 bytes of BGP (odd length), checksum 0xc0d7 (good).
 constexpr std::uint8_t kDataSegment[] = {
-    0x00, 0xb3, 0x31, 0xbc, 0xbe, 0x77, 0xf6, 0xda, 0xa0, 0xb6, 0x6b, 0x70, 0x50, 0x18, 0x3f, 0xd3,
-    0xc0, 0xd7, 0x00, 0x00, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
-    0xff, 0xff, 0xff, 0xff, 0x00, 0x17, 0x03, 0x07, 0x01, 0xfe, 0xb0,
+    0x00, 0xb3, 0x31, 0xbc, 0xbe, 0x77, 0xf6, 0xda, 0xa0, 0xb6, 0x6b, 0x70, 0x50, 0x18, 0x3f,
+    0xd3, 0xc0, 0xd7, 0x00, 0x00, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+    0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x00, 0x17, 0x03, 0x07, 0x01, 0xfe, 0xb0,
 };
 constexpr Ipv4Address kDataSrc = Ipv4Address::from_octets(1, 1, 1, 1);
 constexpr Ipv4Address kDataDst = Ipv4Address::from_octets(2, 2, 2, 2);
@@ -56,7 +56,9 @@ template <std::size_t N>
 core::Bytes view(const std::uint8_t (&a)[N]) {
   return core::as_bytes(a, N);
 }
-core::Bytes view(const std::vector<std::uint8_t>& v) { return core::as_bytes(v.data(), v.size()); }
+core::Bytes view(const std::vector<std::uint8_t>& v) {
+  return core::as_bytes(v.data(), v.size());
+}
 std::vector<std::uint8_t> to_vec(core::Bytes b) {
   std::vector<std::uint8_t> v;
   for (auto x : b) v.push_back(static_cast<std::uint8_t>(x));
@@ -66,9 +68,13 @@ template <std::size_t N>
 std::vector<std::uint8_t> copy(const std::uint8_t (&a)[N]) {
   return {a, a + N};
 }
-core::MutBytes mut(std::vector<std::uint8_t>& v) { return std::as_writable_bytes(std::span(v)); }
+core::MutBytes mut(std::vector<std::uint8_t>& v) {
+  return std::as_writable_bytes(std::span(v));
+}
 
-core::Result<TcpOptions> parse_options(const std::vector<std::uint8_t>& o) { return TcpOptions::parse(view(o)); }
+core::Result<TcpOptions> parse_options(const std::vector<std::uint8_t>& o) {
+  return TcpOptions::parse(view(o));
+}
 
 // ---- TcpView ----
 
@@ -123,7 +129,8 @@ TEST(TcpView, ChecksumOkFailsOnCorruptionOrWrongAddresses) {
   auto p = copy(kDataSegment);
   p.back() ^= 0x01;
   EXPECT_FALSE(TcpView::parse(view(p))->checksum_ok(kDataSrc, kDataDst));
-  EXPECT_FALSE(TcpView::parse(view(kDataSegment))->checksum_ok(kDataSrc, Ipv4Address::from_octets(2, 2, 2, 3)));
+  EXPECT_FALSE(
+      TcpView::parse(view(kDataSegment))->checksum_ok(kDataSrc, Ipv4Address::from_octets(2, 2, 2, 3)));
 }
 
 TEST(TcpView, ExposesAllTwelveFlagBits) {
@@ -229,7 +236,8 @@ TEST(TcpOptions, ParsesOneToFourSackBlocks) {
 
 TEST(TcpOptions, KeepsAtMostFourSackBlocks) {
   std::vector<std::uint8_t> o = {tcp_option::kSack, 2 + 8 * 5};
-  for (std::uint8_t b = 0; b < 5; ++b) o.insert(o.end(), {0, 0, 0, b, 0, 0, 0, static_cast<std::uint8_t>(b + 1)});
+  for (std::uint8_t b = 0; b < 5; ++b)
+    o.insert(o.end(), {0, 0, 0, b, 0, 0, 0, static_cast<std::uint8_t>(b + 1)});
   auto opts = parse_options(o);
   ASSERT_TRUE(opts.ok());
   EXPECT_EQ(opts->sack_count, 4);
@@ -255,7 +263,8 @@ TEST(TcpOptions, ReadsOptionsThatFollowAnUnknownOne) {
 
 TEST(TcpOptions, RejectsOptionWithoutLengthByte) {
   for (auto o : {std::vector<std::uint8_t>{tcp_option::kMss},
-                 std::vector<std::uint8_t>{tcp_option::kNop, tcp_option::kNop, tcp_option::kNop, tcp_option::kTimestamps},
+                 std::vector<std::uint8_t>{tcp_option::kNop, tcp_option::kNop, tcp_option::kNop,
+                                           tcp_option::kTimestamps},
                  std::vector<std::uint8_t>{0x1e}}) {
     auto opts = parse_options(o);
     ASSERT_FALSE(opts.ok());
@@ -282,7 +291,8 @@ TEST(TcpOptions, RejectsOptionRunningPastTheEnd) {
   auto cut = TcpOptions::parse(view(kSyn).subspan(20, 12));
   ASSERT_FALSE(cut.ok());
   EXPECT_EQ(cut.error(), Reason::TcpTruncatedOptions);
-  EXPECT_EQ(parse_options({0xfd, 0x08, 0x00, 0x00}).error(), Reason::TcpTruncatedOptions);  // unknown kind too
+  EXPECT_EQ(parse_options({0xfd, 0x08, 0x00, 0x00}).error(),
+            Reason::TcpTruncatedOptions);  // unknown kind too
 }
 
 TEST(TcpOptions, RejectsMssWithLengthThree) {
@@ -309,7 +319,8 @@ TEST(TcpOptions, RejectsKnownOptionsWithWrongLength) {
 
 TEST(TcpOptions, EndOfOptionListStopsParsing) {
   // After EOL the rest is padding, even if it would not parse as options.
-  auto opts = parse_options({tcp_option::kMss, 4, 0x05, 0xb4, tcp_option::kEol, tcp_option::kWindowScale, 1, 0xff});
+  auto opts =
+      parse_options({tcp_option::kMss, 4, 0x05, 0xb4, tcp_option::kEol, tcp_option::kWindowScale, 1, 0xff});
   ASSERT_TRUE(opts.ok());
   EXPECT_EQ(opts->mss, 1460);
   EXPECT_FALSE(opts->window_scale.has_value());
@@ -347,7 +358,8 @@ TEST(TcpOptions, EmitPadsWithNopsAndEndsWithEol) {
   two.sack_permitted = true;
   out.assign(two.wire_size(), 0xee);
   two.emit(mut(out));
-  EXPECT_EQ(out, (std::vector<std::uint8_t>{tcp_option::kSackPermitted, 2, tcp_option::kNop, tcp_option::kEol}));
+  EXPECT_EQ(out,
+            (std::vector<std::uint8_t>{tcp_option::kSackPermitted, 2, tcp_option::kNop, tcp_option::kEol}));
 }
 
 TEST(TcpOptions, RoundTripsEveryOption) {
@@ -477,5 +489,29 @@ TEST(TcpHeader, SetChecksumThenChecksumOkOnOddLengthSegment) {
   EXPECT_EQ(ones_sum_scalar(view(seg), pseudo_header_sum(src.value, dst.value, ip_proto::kTcp, 27)), 0xffff);
 }
 
+}  // namespace
+}  // namespace strata::wire
+
+namespace strata::wire {
+namespace {
+TEST(TcpOptions, SackBlocksBesideTimestampsAreCutToFitFortyBytes) {
+  TcpOptions o;
+  o.timestamps = std::pair{1u, 2u};
+  o.sack_count = 4;
+  for (std::uint32_t i = 0; i < 4; ++i) o.sack[i] = {i * 100, i * 100 + 50};
+  EXPECT_EQ(o.sack_blocks_that_fit(), 3u);
+  EXPECT_LE(o.wire_size(), kTcpMaxOptionsLen);
+  TcpHeader h;
+  h.options = o;
+  std::vector<std::byte> buf(h.wire_size());
+  h.emit(buf);
+  auto v = TcpView::parse(buf);
+  ASSERT_TRUE(v.ok());
+  EXPECT_EQ(v->header_len(), h.wire_size());
+  auto back = TcpOptions::parse(v->options());
+  ASSERT_TRUE(back.ok());
+  EXPECT_EQ(back->sack_count, 3);
+  EXPECT_TRUE(back->timestamps.has_value());
+}
 }  // namespace
 }  // namespace strata::wire
