@@ -49,6 +49,7 @@ enum class Reason : std::uint8_t {
   Ipv4ReassemblyMemory,
   Ipv4FragmentNeeded,
   Ipv4ForwardingDisabled,
+  Ipv4LinkBroadcast,
   // ICMP
   IcmpTruncated,
   IcmpBadChecksum,
@@ -110,6 +111,7 @@ inline constexpr std::array<ReasonInfo, static_cast<std::size_t>(Reason::kCount)
     {Reason::Ipv4ReassemblyMemory, "ipv4.reassembly_memory"},
     {Reason::Ipv4FragmentNeeded, "ipv4.fragment_needed"},
     {Reason::Ipv4ForwardingDisabled, "ipv4.forwarding_disabled"},
+    {Reason::Ipv4LinkBroadcast, "ipv4.link_broadcast"},
     {Reason::IcmpTruncated, "icmp.truncated"},
     {Reason::IcmpBadChecksum, "icmp.bad_checksum"},
     {Reason::IcmpUnknownType, "icmp.unknown_type"},

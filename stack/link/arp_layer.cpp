@@ -53,8 +53,13 @@ void ArpLayer::receive(core::RxFrame& f, const LinkHeader&, core::Bytes payload)
   const auto sender = arp->sender_ip();
   if (!sender.is_any()) {
     const bool merged = cache_.update(f.nic, sender, arp->sender_mac(), f.now);
-    if (for_us && !merged) cache_.insert(f.nic, sender, arp->sender_mac(), f.now);
-    if (merged || for_us) flush(f.nic, sender, arp->sender_mac(), f.now);
+    // A neighbour we are resolving announces itself (a gratuitous ARP, or a request for someone else): that
+    // answers our question as well as a reply would.
+    const bool awaited = std::any_of(resolving_.begin(), resolving_.end(), [&](const Resolution& r) {
+      return r.nic == f.nic && r.ip == sender;
+    });
+    if ((for_us || awaited) && !merged) cache_.insert(f.nic, sender, arp->sender_mac(), f.now);
+    if (merged || for_us || awaited) flush(f.nic, sender, arp->sender_mac(), f.now);
   }
   if (!for_us) {
     if (our) return ctx_.drop(f, Layer::Arp, Reason::ArpNotForUs);

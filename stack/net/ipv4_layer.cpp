@@ -154,7 +154,9 @@ void Ipv4Layer::deliver_error(core::RxFrame& f, const IcmpErrorInfo& e) {
 }
 
 void Ipv4Layer::forward(core::RxFrame& f, const wire::Ipv4View& ip, bool link_broadcast) {
-  Icmp* icmp = link_broadcast ? nullptr : icmp_;
+  // RFC 1812 §5.3.4: a unicast datagram that came as a link-layer broadcast is not forwarded.
+  if (link_broadcast) return ctx_.drop(f, Layer::Ipv4, Reason::Ipv4LinkBroadcast);
+  Icmp* icmp = icmp_;
   // RFC 1812 §5.3.1: a datagram whose TTL would reach zero is discarded with ICMP time exceeded.
   if (ip.ttl() <= 1) {
     if (icmp) icmp->send_error(wire::icmp_type::kTimeExceeded, wire::icmp_code::kTtlExceeded, ip, f.now);

@@ -212,7 +212,11 @@ bool UdpLayer::readable(UdpId id) const { return valid(id) && !eps_[id]->queue.e
 bool UdpLayer::has_error(UdpId id) const { return valid(id) && eps_[id]->pending_error != Errno::Ok; }
 std::optional<Endpoint> UdpLayer::local(UdpId id) const {
   if (!valid(id) || !eps_[id]->bound) return std::nullopt;
-  return eps_[id]->local;
+  Endpoint l = eps_[id]->local;
+  // As Linux: once connected, a socket bound to the wildcard reports the source address of its route.
+  if (l.addr.is_any() && eps_[id]->remote)
+    if (auto src = ipv4_.source_for(eps_[id]->remote->addr)) l.addr = *src;
+  return l;
 }
 std::optional<Endpoint> UdpLayer::remote(UdpId id) const { return valid(id) ? eps_[id]->remote : std::nullopt; }
 std::uint64_t UdpLayer::queue_drops(UdpId id) const { return valid(id) ? eps_[id]->drops : 0; }

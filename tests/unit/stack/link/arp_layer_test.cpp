@@ -218,6 +218,20 @@ TEST_F(ArpLayer, TheReplyFlushesQueuedDatagramsInOrderToTheResolvedMac) {
   EXPECT_EQ(nic_.pending(), 0u);
 }
 
+TEST_F(ArpLayer, AGratuitousArpFromTheAwaitedNeighbourCompletesTheResolution) {
+  host_->advance(at_ms(100));
+  const int fd = udp_socket();
+  ASSERT_TRUE(send_udp(fd, kPeerIp, "waiting").ok());
+  nic_.take_sent();
+  nic_.inject(arp_announcement(kPeerMac, kPeerIp), at_ms(150));
+  auto sent = nic_.take_sent();
+  ASSERT_EQ(sent.size(), 1u);
+  EXPECT_EQ(parse_eth(sent[0])->dst(), kPeerMac);
+  EXPECT_EQ(host_->arp().pending(), 0u);
+  host_->advance(at_s(5));
+  EXPECT_EQ(nic_.pending(), 0u);  // no retry left behind
+}
+
 TEST_F(ArpLayer, RetriesThreeTimesThenDropsQueued) {
   const Instant t0 = at_ms(1000);
   host_->advance(t0);

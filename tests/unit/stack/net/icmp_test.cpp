@@ -432,14 +432,20 @@ TEST_F(IcmpOnRouter, NeverAnswersAnIcmpErrorWhoseTtlRunsOut) {
 }
 
 TEST_F(IcmpOnRouter, NeverAnswersADatagramSentAsALinkLayerBroadcast) {
-  // RFC 1812 §4.3.2.7: no ICMP error about a packet sent as a link-layer broadcast or multicast.
+  // RFC 1812 §4.3.2.7: no ICMP error about a packet sent as a link-layer broadcast or multicast; and
+  // RFC 1812 §5.3.4: such a packet with a unicast IP destination is not forwarded at all.
   auto f = icmp_echo_request(kPeerMac, wire::MacAddress::broadcast(), kPeerIp, ip("10.0.1.2"), 1, 1,
                              view(pattern(8)), /*ttl=*/1);
-  EXPECT_EQ(nic0_.inject(f, at_ms(5)).reason, Reason::Ipv4TtlExceeded);
+  EXPECT_EQ(nic0_.inject(f, at_ms(5)).reason, Reason::Ipv4LinkBroadcast);
   auto no_route = icmp_echo_request(kPeerMac, wire::MacAddress::broadcast(), kPeerIp, ip("172.16.0.1"), 1, 1,
                                     view(pattern(8)));
-  EXPECT_EQ(nic0_.inject(no_route, at_ms(6)).reason, Reason::Ipv4NoRoute);
+  EXPECT_EQ(nic0_.inject(no_route, at_ms(6)).reason, Reason::Ipv4LinkBroadcast);
+  auto routable = icmp_echo_request(kPeerMac, wire::MacAddress::broadcast(), kPeerIp, ip("10.0.1.2"), 1, 1,
+                                    view(pattern(8)));
+  EXPECT_EQ(nic0_.inject(routable, at_ms(7)).reason, Reason::Ipv4LinkBroadcast);
   EXPECT_EQ(nic0_.pending(), 0u);
+  EXPECT_EQ(nic1_.pending(), 0u);
+  EXPECT_EQ(host_->counters().get("ipv4.drop.link_broadcast"), 3u);
 }
 
 TEST_F(IcmpOnRouter, AnswersAnEchoRequestWhoseTtlRunsOut) {

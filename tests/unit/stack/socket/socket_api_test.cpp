@@ -112,6 +112,15 @@ TEST_F(SocketApiTest, BindToOurAddressShowsInGetsockname) {
   EXPECT_EQ(*a().getsockname(fd), (SockAddrIn{HostPair::kAddrA, 5000}));
 }
 
+TEST_F(SocketApiTest, ConnectedWildcardSocketNamesTheRouteSourceAddress) {
+  const int fd = udp(a());
+  ASSERT_TRUE(a().connect(fd, SockAddrIn{HostPair::kAddrB, 7}));
+  auto name = a().getsockname(fd);
+  ASSERT_TRUE(name);
+  EXPECT_EQ(name->addr, HostPair::kAddrA);
+  EXPECT_GE(name->port, 49152);
+}
+
 TEST_F(SocketApiTest, SecondBindToTheSamePortIsEaddrinuse) {
   bound(a(), 5000);
   const int fd2 = udp(a());
