@@ -33,12 +33,7 @@ Disposition Icmp::receive(core::RxFrame& f, const wire::Ipv4View& ip) {
     // RFC 1122 §3.2.2.6: reply to unicast echo requests addressed to us, with the same data. Unicast means one
     // of our interface addresses: is_local() also takes a subnet-directed broadcast (10.0.0.255), which must
     // not become the reply's source (RFC 1122 §3.2.1.3).
-    bool unicast_to_us = false;
-    for (std::size_t i = 0; i < ipv4_.interface_count(); ++i) {
-      const auto& a = ipv4_.interface(core::NicId{static_cast<std::uint16_t>(i)}).addr;
-      if (a && a->address == ip.dst()) unicast_to_us = true;
-    }
-    if (!config_.answer_echo || !unicast_to_us) return Disposition::Handled;
+    if (!config_.answer_echo || !ipv4_.is_our_address(ip.dst())) return Disposition::Handled;
     auto p = ctx_.pool.allocate(body.size());
     if (!p) return ctx_.drop(f, Layer::Icmp, Reason::NicNoBuffer), Disposition::Handled;
     p->id = ctx_.new_packet_id();
@@ -104,10 +99,7 @@ bool Icmp::send_error(std::uint8_t type, std::uint8_t code, const wire::Ipv4View
   if (dst.is_broadcast() || dst.is_multicast() || src.is_any() || src.is_broadcast() || src.is_multicast())
     return false;
   // A subnet-directed broadcast of one of our interfaces (10.0.0.255 on 10.0.0.0/24) is a broadcast too.
-  for (std::size_t i = 0; i < ipv4_.interface_count(); ++i) {
-    const auto& a = ipv4_.interface(core::NicId{static_cast<std::uint16_t>(i)}).addr;
-    if (a && a->prefix < 31 && a->broadcast() == dst) return false;
-  }
+  if (ipv4_.is_directed_broadcast(dst)) return false;
   const auto data = offending.payload();
   if (offending.protocol() == wire::ip_proto::kIcmp && !data.empty() &&
       wire::icmp_type::is_error(core::load_u8(data, 0)))

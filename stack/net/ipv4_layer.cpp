@@ -30,11 +30,21 @@ void Ipv4Layer::set_interface(core::NicId nic, Ipv4Interface iface) {
   if (iface.addr) routes_.add(Route{*iface.addr, std::nullopt, nic, 0});
 }
 
-bool Ipv4Layer::is_local(wire::Ipv4Address dst) const {
-  if (dst.is_broadcast() || dst.is_multicast()) return true;
+bool Ipv4Layer::is_our_address(wire::Ipv4Address a) const {
   for (const auto& i : ifaces_)
-    if (i.addr && (i.addr->address == dst || (i.addr->prefix < 31 && i.addr->broadcast() == dst))) return true;
+    if (i.addr && i.addr->address == a) return true;
   return false;
+}
+
+bool Ipv4Layer::is_directed_broadcast(wire::Ipv4Address a) const {
+  // /31 and /32 have no broadcast address (RFC 3021).
+  for (const auto& i : ifaces_)
+    if (i.addr && i.addr->prefix < 31 && i.addr->broadcast() == a) return true;
+  return false;
+}
+
+bool Ipv4Layer::is_local(wire::Ipv4Address dst) const {
+  return dst.is_broadcast() || dst.is_multicast() || is_our_address(dst) || is_directed_broadcast(dst);
 }
 
 std::optional<wire::Ipv4Address> Ipv4Layer::source_for(wire::Ipv4Address dst) const {
@@ -198,7 +208,7 @@ core::Result<void> Ipv4Layer::send(const Ipv4SendParams& p, core::PacketBuf&& pa
     return core::fail(Reason::Ipv4NoRoute);
   }
   const auto& iface = ifaces_[route->nic.value];
-  if (iface.addr && iface.addr->prefix < 31 && p.dst == iface.addr->broadcast()) link_broadcast = true;
+  if (iface.addr && iface.addr->prefix < 31 && p.dst == iface.addr->broadcast()) link_broadcast = true;  // this link's
   wire::Ipv4Header h;
   h.tos = p.tos;
   h.ident = next_ident_++;

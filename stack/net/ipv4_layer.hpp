@@ -66,6 +66,10 @@ class Ipv4Layer final : public link::L3Handler {
   RoutingTable& routes() { return routes_; }
   const RoutingTable& routes() const { return routes_; }
   bool is_local(wire::Ipv4Address dst) const;
+  /// One of our interface addresses (not a broadcast).
+  bool is_our_address(wire::Ipv4Address a) const;
+  /// The subnet broadcast address of one of our interfaces (10.0.0.255 on 10.0.0.0/24).
+  bool is_directed_broadcast(wire::Ipv4Address a) const;
   /// The address of the interface a datagram to `dst` leaves by.
   std::optional<wire::Ipv4Address> source_for(wire::Ipv4Address dst) const;
   /// The MTU of the interface a datagram to `dst` leaves by (0 when no route).
