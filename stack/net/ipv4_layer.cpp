@@ -143,20 +143,22 @@ void Ipv4Layer::drop_and_report(core::RxFrame& f, const wire::Ipv4View& ip, core
 }
 
 void Ipv4Layer::deliver_local(core::RxFrame& f, const wire::Ipv4View& ip, bool link_broadcast) {
-  Icmp* icmp = link_broadcast ? nullptr : icmp_;
+  // No ICMP error about a link-layer broadcast, nor from an observer (it answers nothing); send_error itself
+  // refuses broadcast and multicast destinations.
+  Icmp* icmp = link_broadcast || config_.accept_any_destination ? nullptr : icmp_;
   f.marks.transport = static_cast<std::uint16_t>(f.marks.net + ip.header_len());
   ctx_.counters.inc(Counter::Ipv4Delivered);
   L4Handler* h = table_[ip.protocol()];
   if (h == nullptr) {
-    if (!config_.accept_any_destination && icmp && !ip.dst().is_broadcast() && !ip.dst().is_multicast())
-      icmp->send_error(wire::icmp_type::kDestUnreachable, wire::icmp_code::kProtocolUnreachable, ip, f.now);
+    if (icmp) icmp->send_error(wire::icmp_type::kDestUnreachable, wire::icmp_code::kProtocolUnreachable, ip, f.now);
     return ctx_.drop(f, Layer::Ipv4, Reason::Ipv4UnknownProtocol);
   }
   const Disposition d = h->receive(f, ip);
-  if (d == Disposition::PortUnreachable && icmp && !config_.accept_any_destination)
-    icmp->send_error(wire::icmp_type::kDestUnreachable, wire::icmp_code::kPortUnreachable, ip, f.now);
-  else if (d == Disposition::ProtocolUnreachable && icmp && !config_.accept_any_destination)
-    icmp->send_error(wire::icmp_type::kDestUnreachable, wire::icmp_code::kProtocolUnreachable, ip, f.now);
+  if (icmp == nullptr || d == Disposition::Handled) return;
+  icmp->send_error(wire::icmp_type::kDestUnreachable,
+                   d == Disposition::PortUnreachable ? wire::icmp_code::kPortUnreachable
+                                                     : wire::icmp_code::kProtocolUnreachable,
+                   ip, f.now);
 }
 
 void Ipv4Layer::deliver_error(core::RxFrame& f, const IcmpErrorInfo& e) {
@@ -166,21 +168,20 @@ void Ipv4Layer::deliver_error(core::RxFrame& f, const IcmpErrorInfo& e) {
 void Ipv4Layer::forward(core::RxFrame& f, const wire::Ipv4View& ip, bool link_broadcast) {
   // RFC 1812 §5.3.4: a unicast datagram that came as a link-layer broadcast is not forwarded.
   if (link_broadcast) return ctx_.drop(f, Layer::Ipv4, Reason::Ipv4LinkBroadcast);
-  Icmp* icmp = icmp_;
   // RFC 1812 §5.3.1: a datagram whose TTL would reach zero is discarded with ICMP time exceeded.
   if (ip.ttl() <= 1) {
-    if (icmp) icmp->send_error(wire::icmp_type::kTimeExceeded, wire::icmp_code::kTtlExceeded, ip, f.now);
+    if (icmp_) icmp_->send_error(wire::icmp_type::kTimeExceeded, wire::icmp_code::kTtlExceeded, ip, f.now);
     return ctx_.drop(f, Layer::Ipv4, Reason::Ipv4TtlExceeded);
   }
   auto route = routes_.lookup(ip.dst());
   if (!route) {
-    if (icmp) icmp->send_error(wire::icmp_type::kDestUnreachable, wire::icmp_code::kNetUnreachable, ip, f.now);
+    if (icmp_) icmp_->send_error(wire::icmp_type::kDestUnreachable, wire::icmp_code::kNetUnreachable, ip, f.now);
     return ctx_.drop(f, Layer::Ipv4, Reason::Ipv4NoRoute);
   }
   const std::uint16_t mtu = ifaces_[route->nic.value].mtu;
   if (ip.total_length() > mtu && ip.dont_fragment()) {
-    if (icmp)
-      icmp->send_error(wire::icmp_type::kDestUnreachable, wire::icmp_code::kFragmentationNeeded, ip, f.now, mtu);
+    if (icmp_)
+      icmp_->send_error(wire::icmp_type::kDestUnreachable, wire::icmp_code::kFragmentationNeeded, ip, f.now, mtu);
     return ctx_.drop(f, Layer::Ipv4, Reason::Ipv4FragmentNeeded);
   }
   // The received bytes are borrowed: the forwarded payload is copied once into a packet of its own.
