@@ -1,0 +1,108 @@
+// SPDX-License-Identifier: MIT
+#include "sim/engine/scheduler.hpp"
+
+#include <algorithm>
+
+namespace strata::sim::engine {
+
+TimerId Scheduler::schedule_at(core::Instant at, EventTarget& target, std::uint64_t tag) {
+  if (at < now_) at = now_;
+  std::uint32_t slot;
+  if (!free_.empty()) {
+    slot = free_.back();
+    free_.pop_back();
+  } else {
+    slot = static_cast<std::uint32_t>(slots_.size());
+    slots_.emplace_back();
+  }
+  Slot& s = slots_[slot];
+  s.target = &target;
+  s.tag = tag;
+  s.live = true;
+  heap_.push_back(Entry{core::to_ns(at), seq_++, slot, s.generation});
+  std::push_heap(heap_.begin(), heap_.end(), later);
+  ++live_;
+  return TimerId{slot, s.generation};
+}
+
+void Scheduler::free_slot(std::uint32_t slot) {
+  Slot& s = slots_[slot];
+  s.live = false;
+  s.target = nullptr;
+  // Generation 0 means "no event"; skip it on wrap-around.
+  if (++s.generation == 0) s.generation = 1;
+  free_.push_back(slot);
+}
+
+bool Scheduler::pending(TimerId id) const {
+  return id.generation != 0 && id.slot < slots_.size() && slots_[id.slot].live &&
+         slots_[id.slot].generation == id.generation;
+}
+
+bool Scheduler::cancel(TimerId id) {
+  if (!pending(id)) return false;
+  // The heap entry stays until it reaches the top; its generation no longer matches the slot's.
+  free_slot(id.slot);
+  --live_;
+  return true;
+}
+
+void Scheduler::pop_dead() {
+  while (!heap_.empty()) {
+    const Entry& top = heap_.front();
+    const Slot& s = slots_[top.slot];
+    if (s.live && s.generation == top.generation) return;
+    std::pop_heap(heap_.begin(), heap_.end(), later);
+    heap_.pop_back();
+  }
+}
+
+std::optional<core::Instant> Scheduler::next_time() {
+  pop_dead();
+  if (heap_.empty()) return std::nullopt;
+  return core::instant_from_ns(heap_.front().time);
+}
+
+bool Scheduler::run_one() {
+  pop_dead();
+  if (heap_.empty()) return false;
+  const Entry e = heap_.front();
+  std::pop_heap(heap_.begin(), heap_.end(), later);
+  heap_.pop_back();
+  Slot& s = slots_[e.slot];
+  EventTarget* target = s.target;
+  const std::uint64_t tag = s.tag;
+  free_slot(e.slot);  // before the call: the target may schedule again (and reuse the slot)
+  --live_;
+  now_ = core::instant_from_ns(e.time);
+  ++dispatched_;
+  target->on_event(tag, now_);
+  if (after_event_) after_event_(now_);
+  return true;
+}
+
+std::uint64_t Scheduler::run_until(core::Instant until) {
+  std::uint64_t n = 0;
+  for (;;) {
+    const auto t = next_time();
+    if (!t || *t > until) break;
+    run_one();
+    ++n;
+  }
+  if (until > now_) now_ = until;
+  return n;
+}
+
+std::uint64_t Scheduler::run_for(std::uint64_t n) {
+  std::uint64_t done = 0;
+  while (done < n && run_one()) ++done;
+  return done;
+}
+
+std::uint64_t Scheduler::run() {
+  std::uint64_t n = 0;
+  while (run_one()) ++n;
+  return n;
+}
+
+}  // namespace strata::sim::engine

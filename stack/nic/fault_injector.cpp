@@ -1,0 +1,2 @@
+// SPDX-License-Identifier: MIT
+#include "stack/nic/fault_injector.hpp"
