@@ -44,14 +44,20 @@ bool Scheduler::cancel(TimerId id) {
   // The heap entry stays until it reaches the top; its generation no longer matches the slot's.
   free_slot(id.slot);
   --live_;
+  // why: entries cancelled far in the future would otherwise wait for their time to come; sweeping when dead
+  // entries outnumber live ones (plus slack) costs O(1) amortised per cancel and allocates nothing.
+  if (heap_.size() > 2 * live_ + kCompactSlack) compact();
   return true;
 }
 
+void Scheduler::compact() {
+  std::erase_if(heap_, [this](const Entry& e) { return !is_live(e); });
+  // (time, seq) is a total order, so rebuilding the heap cannot change the dispatch order.
+  std::make_heap(heap_.begin(), heap_.end(), later);
+}
+
 void Scheduler::pop_dead() {
-  while (!heap_.empty()) {
-    const Entry& top = heap_.front();
-    const Slot& s = slots_[top.slot];
-    if (s.live && s.generation == top.generation) return;
+  while (!heap_.empty() && !is_live(heap_.front())) {
     std::pop_heap(heap_.begin(), heap_.end(), later);
     heap_.pop_back();
   }

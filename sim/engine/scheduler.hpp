@@ -2,6 +2,8 @@
 // The discrete-event scheduler: virtual time in nanoseconds, events ordered by (time, sequence number).
 // Ties: events due at the same instant run in the order they were scheduled (FIFO), so a run is a pure
 // function of its inputs. Cancellation is O(1) and lazy (a cancelled event is skipped when it reaches the top).
+// Cancelled entries that pile up below the top are swept out once they outnumber the live ones, so a driver
+// that re-arms far-future timers on every event keeps the heap near size().
 // Storage grows to the high-water mark of pending events and is reused after: no allocation per event in
 // steady state. An event is a target plus a 64-bit tag, not a closure, for the same reason.
 #pragma once
@@ -67,11 +69,14 @@ class Scheduler {
 
   /// Events dispatched since construction.
   std::uint64_t dispatched() const { return dispatched_; }
+  /// Entries in the heap, cancelled ones not yet discarded included (bounded by about twice size()).
+  std::size_t heap_entries() const { return heap_.size(); }
 
   /// Called after every dispatched event (the simulator settles hosts and apps there; the stepper counts).
   void set_after_event(std::function<void(core::Instant)> hook) { after_event_ = std::move(hook); }
 
  private:
+  static constexpr std::size_t kCompactSlack = 64;
   struct Slot {
     EventTarget* target = nullptr;
     std::uint64_t tag = 0;
@@ -87,7 +92,12 @@ class Scheduler {
   static bool later(const Entry& a, const Entry& b) {
     return a.time != b.time ? a.time > b.time : a.seq > b.seq;
   }
+  bool is_live(const Entry& e) const {
+    const Slot& s = slots_[e.slot];
+    return s.live && s.generation == e.generation;
+  }
   void pop_dead();
+  void compact();
   void free_slot(std::uint32_t slot);
 
   core::Instant now_{};
