@@ -15,8 +15,9 @@ Host::Host(core::HostId id, HostConfig config, core::BufferPool& pool, std::stri
       ipv4_(ctx_, arp_, config.ipv4),
       icmp_(ctx_, ipv4_, config.icmp),
       udp_(ctx_, ipv4_, config.udp),
+      ping_(ctx_, ipv4_, config.icmp.ping),
       tcp_(ctx_, config.tcp),
-      sockets_(ctx_, udp_, now_) {
+      sockets_(ctx_, udp_, ping_, now_) {
   ctx_.tracer.set_host(id);
   // The registrations: each protocol is one line here.
   ethernet_.register_protocol(wire::ether_type::kArp, arp_);
@@ -25,6 +26,7 @@ Host::Host(core::HostId id, HostConfig config, core::BufferPool& pool, std::stri
   ipv4_.register_protocol(wire::ip_proto::kUdp, udp_);
   ipv4_.register_protocol(wire::ip_proto::kTcp, tcp_);
   ipv4_.set_icmp(icmp_);
+  icmp_.set_echo_reply_handler(&ping_);  // echo replies for ping sockets
   ethernet_.set_promiscuous(config.ipv4.accept_any_destination);
 }
 

@@ -16,6 +16,7 @@
 #include "stack/net/ipv4_layer.hpp"
 #include "stack/nic/nic.hpp"
 #include "stack/socket/socket_api.hpp"
+#include "stack/transport/ping.hpp"
 #include "stack/transport/tcp/tcp_layer.hpp"
 #include "stack/transport/udp.hpp"
 
@@ -65,6 +66,7 @@ class Host {
   net::Ipv4Layer& ipv4() { return ipv4_; }
   net::Icmp& icmp() { return icmp_; }
   transport::UdpLayer& udp() { return udp_; }
+  transport::PingLayer& ping() { return ping_; }
   transport::TcpLayer& tcp() { return tcp_; }
 
  private:
@@ -83,6 +85,7 @@ class Host {
   net::Ipv4Layer ipv4_;
   net::Icmp icmp_;
   transport::UdpLayer udp_;
+  transport::PingLayer ping_;
   transport::TcpLayer tcp_;
   socket::SocketApi sockets_;
 };

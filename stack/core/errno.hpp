@@ -29,6 +29,7 @@ enum class Errno : std::int16_t {
   ENOBUFS_ = 105,
   EISCONN_ = 106,
   ENOTCONN_ = 107,
+  ETIMEDOUT_ = 110,
   ECONNREFUSED_ = 111,
   EHOSTUNREACH_ = 113,
 };
@@ -55,6 +56,7 @@ constexpr std::string_view name(Errno e) {
     case Errno::ENOBUFS_: return "ENOBUFS";
     case Errno::EISCONN_: return "EISCONN";
     case Errno::ENOTCONN_: return "ENOTCONN";
+    case Errno::ETIMEDOUT_: return "ETIMEDOUT";
     case Errno::ECONNREFUSED_: return "ECONNREFUSED";
     case Errno::EHOSTUNREACH_: return "EHOSTUNREACH";
   }

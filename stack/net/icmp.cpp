@@ -54,6 +54,7 @@ Disposition Icmp::receive(core::RxFrame& f, const wire::Ipv4View& ip) {
   }
   if (type == wire::icmp_type::kEchoReply) {
     ctx_.counters.inc(Counter::IcmpEchoReplyRx);
+    if (echo_handler_ != nullptr && echo_handler_->receive_echo_reply(f, ip, *msg)) return Disposition::Handled;
     if (replies_.full()) (void)replies_.pop();  // the oldest reply makes room
     replies_.push(EchoReply{ip.src(), msg->echo_id(), msg->echo_seq(), body.size() - wire::kIcmpHeaderLen,
                                  ip.ttl(), f.now});
@@ -70,6 +71,13 @@ Disposition Icmp::receive(core::RxFrame& f, const wire::Ipv4View& ip) {
     return Disposition::Handled;
   }
   return Disposition::Handled;  // other types (timestamps, router adverts): seen, nothing to do
+}
+
+void Icmp::receive_error(core::RxFrame& f, const IcmpErrorInfo& e) {
+  // RFC 1122 §3.2.2.6 leaves echo errors to the pinger; only an error quoting an echo request can be its.
+  if (echo_handler_ == nullptr || e.quoted_l4.empty()) return;
+  if (core::load_u8(e.quoted_l4, 0) != wire::icmp_type::kEchoRequest) return;
+  echo_handler_->receive_echo_error(f, e);
 }
 
 void Icmp::report(core::RxFrame& f, const wire::Ipv4View& ip) {

@@ -26,39 +26,49 @@ SockResult<int> SocketApi::socket(int domain, int type, int protocol) {
     return traced("socket", -1,
                   R(core::fail(type == kSockStream ? Errno::EPROTONOSUPPORT_ : Errno::EINVAL_)));
   }
-  if (protocol != 0 && protocol != 17) return traced("socket", -1, R(core::fail(Errno::EPROTONOSUPPORT_)));
-  auto id = udp_.open();
+  if (protocol != 0 && protocol != kIpprotoUdp && protocol != kIpprotoIcmp)
+    return traced("socket", -1, R(core::fail(Errno::EPROTONOSUPPORT_)));
+  const Kind kind = protocol == kIpprotoIcmp ? Kind::Ping : Kind::Udp;
+  auto id = kind == Kind::Ping ? ping_.open() : udp_.open();
   if (!id) return traced("socket", -1, R(core::fail(id.error())));
   std::size_t fd = 0;
   while (fd < slots_.size() && slots_[fd].used) ++fd;
   if (fd == slots_.size()) slots_.emplace_back();
-  slots_[fd] = Slot{true, type, *id};
+  slots_[fd] = Slot{true, type, kind, *id};
   return traced("socket", static_cast<int>(fd), R(static_cast<int>(fd)));
 }
 
 SockResult<void> SocketApi::bind(int fd, SockAddrIn local) {
   const Slot* s = slot(fd);
   if (!s) return traced("bind", fd, SockResult<void>(core::fail(Errno::EBADF_)), local);
-  return traced("bind", fd, udp_.bind(s->udp, local), local);
+  return traced("bind", fd, s->kind == Kind::Ping ? ping_.bind(s->endpoint, local) : udp_.bind(s->endpoint, local),
+                local);
 }
 
 SockResult<void> SocketApi::connect(int fd, SockAddrIn remote) {
   const Slot* s = slot(fd);
   if (!s) return traced("connect", fd, SockResult<void>(core::fail(Errno::EBADF_)), remote);
-  return traced("connect", fd, udp_.connect(s->udp, remote), remote);
+  return traced("connect", fd,
+                s->kind == Kind::Ping ? ping_.connect(s->endpoint, remote) : udp_.connect(s->endpoint, remote),
+                remote);
 }
 
 SockResult<std::size_t> SocketApi::send(int fd, core::Bytes data) {
   const Slot* s = slot(fd);
   if (!s) return traced("send", fd, SockResult<std::size_t>(core::fail(Errno::EBADF_)));
-  return traced("send", fd, udp_.send_to(s->udp, data, std::nullopt, now_));
+  return traced("send", fd,
+                s->kind == Kind::Ping ? ping_.send_to(s->endpoint, data, std::nullopt, now_)
+                                      : udp_.send_to(s->endpoint, data, std::nullopt, now_));
 }
 
 SockResult<std::size_t> SocketApi::sendto(int fd, core::Bytes data, SockAddrIn to) {
   const Slot* s = slot(fd);
   if (!s) return traced("sendto", fd, SockResult<std::size_t>(core::fail(Errno::EBADF_)), to);
   // Linux: sendto with an address on a connected UDP socket sends to that address.
-  return traced("sendto", fd, udp_.send_to(s->udp, data, to, now_), to);
+  return traced("sendto", fd,
+                s->kind == Kind::Ping ? ping_.send_to(s->endpoint, data, to, now_)
+                                      : udp_.send_to(s->endpoint, data, to, now_),
+                to);
 }
 
 SockResult<std::size_t> SocketApi::recv(int fd, core::MutBytes out) { return recvfrom(fd, out, nullptr); }
@@ -67,7 +77,7 @@ SockResult<std::size_t> SocketApi::recvfrom(int fd, core::MutBytes out, SockAddr
   using R = SockResult<std::size_t>;
   const Slot* s = slot(fd);
   if (!s) return traced("recvfrom", fd, R(core::fail(Errno::EBADF_)));
-  auto d = udp_.recv_from(s->udp, out);
+  auto d = s->kind == Kind::Ping ? ping_.recv_from(s->endpoint, out) : udp_.recv_from(s->endpoint, out);
   if (!d) return traced("recvfrom", fd, R(core::fail(d.error())));
   if (from) *from = d->from;
   // As recvfrom(2) without MSG_TRUNC: the bytes copied; the rest of a longer datagram is discarded.
@@ -77,7 +87,7 @@ SockResult<std::size_t> SocketApi::recvfrom(int fd, core::MutBytes out, SockAddr
 SockResult<SockAddrIn> SocketApi::getsockname(int fd) {
   const Slot* s = slot(fd);
   if (!s) return traced("getsockname", fd, SockResult<SockAddrIn>(core::fail(Errno::EBADF_)));
-  auto l = udp_.local(s->udp);
+  auto l = s->kind == Kind::Ping ? ping_.local(s->endpoint) : udp_.local(s->endpoint);
   SockAddrIn a = l.value_or(SockAddrIn{});
   return traced("getsockname", fd, SockResult<SockAddrIn>(a), a);
 }
@@ -85,7 +95,10 @@ SockResult<SockAddrIn> SocketApi::getsockname(int fd) {
 SockResult<void> SocketApi::close(int fd) {
   const Slot* s = slot(fd);
   if (!s) return traced("close", fd, SockResult<void>(core::fail(Errno::EBADF_)));
-  udp_.close(s->udp);
+  if (s->kind == Kind::Ping)
+    ping_.close(s->endpoint);
+  else
+    udp_.close(s->endpoint);
   slots_[fd] = Slot{};
   return traced("close", fd, SockResult<void>());
 }
@@ -94,8 +107,9 @@ SockResult<short> SocketApi::poll(int fd) const {
   const Slot* s = slot(fd);
   if (!s) return core::fail(Errno::EBADF_);
   short ev = kPollOut;  // datagram sends never block here: a full NIC queue drops, as UDP does
-  if (udp_.readable(s->udp)) ev |= kPollIn;
-  if (udp_.has_error(s->udp)) ev |= kPollErr;
+  const bool ping = s->kind == Kind::Ping;
+  if (ping ? ping_.readable(s->endpoint) : udp_.readable(s->endpoint)) ev |= kPollIn;
+  if (ping ? ping_.has_error(s->endpoint) : udp_.has_error(s->endpoint)) ev |= kPollErr;
   return ev;
 }
 
