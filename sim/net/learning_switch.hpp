@@ -1,0 +1,105 @@
+// SPDX-License-Identifier: MIT
+// LearningSwitch: an IEEE 802.1D-style transparent bridge without spanning tree. It learns which port each
+// source MAC sits behind, forwards a frame to a known unicast MAC out of that port alone and floods the rest.
+// Ports are link ends: a port transmits through a SimLink's nic() and is the FrameSink that link delivers
+// into. Not for: VLAN-aware forwarding (tags are carried, not looked at), loops (no STP), switch latency.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <deque>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "sim/net/frame_sink.hpp"
+#include "stack/core/packet_buf.hpp"
+#include "stack/nic/nic.hpp"
+#include "stack/wire/addresses.hpp"
+
+namespace strata::sim::net {
+
+/// Rules:
+///  - Learning: every frame of 14 bytes or more teaches (source MAC, the port it came in on, now), unless
+///    the source is a multicast/broadcast address. A known MAC is refreshed (port and time).
+///  - Aging: an entry learned at t is gone at t + aging (lookup no longer returns it; it floods again).
+///  - Capacity: at most table_capacity entries; learning a new MAC into a full table evicts the entry
+///    learned or refreshed longest ago.
+///  - Forwarding: to a known (not aged) unicast MAC, out of that port only, unless that is the port the frame
+///    came in on (filtered: not sent); to anything else (unknown, multicast, broadcast), flooded out of every
+///    other port, in port order. Each output gets its own pool copy, transmitted at the instant of arrival.
+///  - Frames shorter than an Ethernet header are counted (dropped_malformed) and dropped.
+/// The table is a fixed array with an open-addressing index, both sized at construction: no allocation per
+/// frame.
+class LearningSwitch {
+ public:
+  LearningSwitch(std::string name, core::BufferPool& pool, core::Duration aging = std::chrono::seconds(300),
+                 std::size_t table_capacity = 4096);
+  LearningSwitch(const LearningSwitch&) = delete;
+  LearningSwitch& operator=(const LearningSwitch&) = delete;
+
+  /// A new port that transmits through `out` (a link end's nic()); returns the sink that link delivers into.
+  FrameSink& add_port(nic::Nic& out);
+  /// The learned port of `mac`, if learned and not aged at `now`.
+  std::optional<std::size_t> lookup(wire::MacAddress mac, core::Instant now) const;
+
+  struct Stats {
+    std::uint64_t received = 0;           // frames arriving on any port
+    std::uint64_t forwarded = 0;          // sent out of the one learned port
+    std::uint64_t flooded = 0;            // sent out of every other port (counted once per frame)
+    std::uint64_t filtered = 0;           // destination behind the port it came in on: not sent
+    std::uint64_t dropped_no_buffer = 0;  // an output copy that found no pool slot
+    std::uint64_t dropped_malformed = 0;  // shorter than an Ethernet header
+  };
+  const Stats& stats() const { return stats_; }
+  const std::string& name() const { return name_; }
+  std::size_t ports() const { return ports_.size(); }
+  /// Entries in the table (aged ones included until they are evicted or refreshed).
+  std::size_t table_size() const { return used_; }
+
+ private:
+  class Port final : public FrameSink {
+   public:
+    Port(LearningSwitch& sw, std::size_t index, nic::Nic& out) : switch_(sw), index_(index), out_(out) {}
+    void receive(core::Bytes frame, core::Instant now) override { switch_.receive(index_, frame, now); }
+    nic::Nic& out() { return out_; }
+
+   private:
+    LearningSwitch& switch_;
+    std::size_t index_;
+    nic::Nic& out_;
+  };
+  static constexpr std::uint32_t kNone = 0xffffffffu;
+  /// One learned MAC; entries form a list from least to most recently learned or refreshed.
+  struct Entry {
+    wire::MacAddress mac;
+    std::size_t port = 0;
+    core::Instant learned{};
+    std::uint32_t older = kNone, newer = kNone;
+  };
+
+  void receive(std::size_t in_port, core::Bytes frame, core::Instant now);
+  void learn(wire::MacAddress mac, std::size_t port, core::Instant now);
+  void send(std::size_t out_port, core::Bytes frame, core::Instant now);
+
+  // The table: entries_ (fixed), index_ (open addressing, linear probing, backward-shift deletion).
+  std::uint32_t find(wire::MacAddress mac) const;  // entry index or kNone
+  std::size_t home(wire::MacAddress mac) const;
+  void index_insert(std::uint32_t entry);
+  void index_erase(wire::MacAddress mac);
+  void unlink(std::uint32_t entry);
+  void link_newest(std::uint32_t entry);
+
+  std::string name_;
+  core::BufferPool& pool_;
+  core::Duration aging_;
+  std::deque<Port> ports_;  // deque: the sinks handed out stay where they are as ports are added
+  std::vector<Entry> entries_;
+  std::vector<std::uint32_t> index_;
+  std::vector<std::uint32_t> free_entries_;
+  std::uint32_t oldest_ = kNone, newest_ = kNone;
+  std::size_t used_ = 0;
+  Stats stats_;
+};
+
+}  // namespace strata::sim::net

@@ -1,0 +1,134 @@
+// SPDX-License-Identifier: MIT
+// SimLink: a full-duplex point-to-point cable between two link ends (host interfaces or switch ports), with a
+// rate, a propagation delay, a drop-tail queue and an MTU per direction, and seeded faults (loss, corruption,
+// duplication, reordering) through a nic::FaultInjector in front of each direction's wire. Frames in flight
+// are the PacketBufs handed in, moved (never copied) into a slot array sized at construction; each delivery
+// is one scheduler event. Not for: switching (LearningSwitch) or building a topology (Simulation).
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <vector>
+
+#include "sim/engine/scheduler.hpp"
+#include "sim/net/frame_sink.hpp"
+#include "stack/core/bounded_queue.hpp"
+#include "stack/core/packet_buf.hpp"
+#include "stack/nic/fault_injector.hpp"
+#include "stack/nic/nic.hpp"
+
+namespace strata::sim::net {
+
+struct LinkConfig {
+  std::uint64_t rate_bps = 0;  // 0: no serialization delay
+  core::Duration delay{0};     // propagation, one way
+  std::size_t queue = 100;     // frames per direction: queued + being serialized; drop-tail beyond
+  nic::FaultConfig faults{};   // both directions, each with its own Rng
+  std::uint64_t seed = 0;      // direction a->b uses a seed derived from (seed, 0), b->a from (seed, 1)
+};
+
+/// One direction's counters.
+struct LinkDirStats {
+  std::uint64_t frames = 0, bytes = 0;  // entered the wire (after faults, within the queue)
+  std::uint64_t delivered = 0;          // handed to the far end's sink
+  std::uint64_t dropped_queue = 0, dropped_mtu = 0, dropped_no_buffer = 0;
+  nic::FaultCounters faults;  // copy of the injector's counters
+  std::uint64_t dropped() const { return dropped_queue + dropped_mtu + dropped_no_buffer + faults.lost; }
+};
+
+/// Timing, per direction (each direction has its own wire, queue and injector; they never interact):
+///  - A frame that passes the injector at t (the instant handed to transmit) is checked, in this order:
+///    MTU: its IP bytes (frame length - 14 - 4 per 802.1Q/802.1ad tag; the whole frame on a non-Ethernet
+///      end) above the sending end's NicInfo.mtu: dropped_mtu (Reason::NicMtuExceeded), never enters the
+///      link;
+///    queue: `queue` frames of this direction already waiting or being serialized at t (a frame whose
+///      serialization ends at or before t no longer counts): dropped_queue (Reason::NicQueueFull), drop-tail;
+///    slots: no free in-flight slot: dropped_no_buffer (Reason::NicNoBuffer).
+///  - Otherwise it starts serializing at start = max(t, B), B the instant the wire is busy until, takes
+///    ser = ceil(bytes * 8 * 1e9 / rate_bps) ns (bytes = the frame as handed in: no preamble, no FCS; 0 when
+///    rate_bps is 0), the wire is then busy until start + ser, and the frame is handed to the far end's sink
+///    at start + ser + delay by one scheduler event (tag = its slot index). Never within transmit (rule 4),
+///    even with zero rate and delay; frames of one direction arrive in the order they entered.
+///  - The injector's verdicts come first (a lost frame never reaches the checks above). When it holds a
+///    reordered frame, the link schedules an event at its next_deadline() that calls advance().
+/// Slots: the fixed array holds every frame in flight in both directions; it is sized at construction to
+/// min(slots of the pool, 2 x (queue + the frames of 14 bytes the propagation delay can hold + 1)) (the pool
+/// bound: frames in flight are slots of that pool). No allocation per frame.
+/// Lifetimes: the scheduler and the pool outlive the link; destroying the link cancels its pending events.
+class SimLink final : private engine::EventTarget {
+ public:
+  SimLink(engine::Scheduler& sched, core::BufferPool& pool, LinkConfig config);
+  ~SimLink();
+  SimLink(const SimLink&) = delete;
+  SimLink& operator=(const SimLink&) = delete;
+
+  /// Who sits at end `side` (0 = a, 1 = b): the NicInfo its frames are sent with (name, mac, mtu) and the
+  /// sink that receives frames arriving at that end. Call before nic(side) is used.
+  void attach(int side, nic::NicInfo info, FrameSink& sink);
+  /// The Nic whoever sits at `side` transmits into: the fault injector in front of the wire (through a thin
+  /// entry that, after each transmit, arms the timer of a frame the injector holds for reordering).
+  nic::Nic& nic(int side);
+  LinkDirStats stats(int from_side) const;
+  std::uint64_t frames() const;   // both directions
+  std::uint64_t dropped() const;  // both directions
+
+  const LinkConfig& config() const { return config_; }
+  std::size_t slot_capacity() const { return slots_.size(); }
+  /// ceil(bytes * 8 * 1e9 / rate_bps) ns; zero when rate_bps is 0.
+  static core::Duration serialization_time(std::size_t bytes, std::uint64_t rate_bps);
+
+ private:
+  /// The wire of one direction: what the injector transmits into.
+  class Wire final : public nic::Nic {
+   public:
+    Wire(SimLink& link, int dir) : link_(link), dir_(dir) {}
+    const nic::NicInfo& info() const override;
+    core::Result<void> transmit(core::PacketBuf&& frame, core::Instant now) override;
+
+   private:
+    SimLink& link_;
+    int dir_;
+  };
+  /// What nic(side) returns: the injector, then a look at whether it now holds a frame (to arm its timer).
+  class Entry final : public nic::Nic {
+   public:
+    Entry(SimLink& link, int dir) : link_(link), dir_(dir) {}
+    const nic::NicInfo& info() const override;
+    core::Result<void> transmit(core::PacketBuf&& frame, core::Instant now) override;
+
+   private:
+    SimLink& link_;
+    int dir_;
+  };
+  struct Direction {
+    Direction(SimLink& link, int dir, core::BufferPool& pool, const LinkConfig& config, std::uint64_t seed);
+    nic::NicInfo info;          // the sending end's
+    FrameSink* sink = nullptr;  // the far end's, set by attach(1 - dir)
+    Wire wire;
+    nic::FaultInjector faults;
+    Entry entry;
+    core::Instant busy_until{};
+    core::BoundedQueue<core::Instant> in_queue;  // end of serialization of each frame queued or serializing
+    engine::TimerId hold_timer{};
+    core::Instant hold_at{};
+    LinkDirStats stats;
+  };
+  struct InFlight {
+    core::PacketBuf frame;
+    engine::TimerId event{};
+    std::uint8_t dir = 0;
+  };
+  static constexpr std::uint64_t kHoldTag = std::uint64_t{1} << 63;  // | direction; else a slot index
+
+  core::Result<void> enter_wire(int dir, core::PacketBuf&& frame, core::Instant now);
+  void arm_hold_timer(int dir);
+  void on_event(std::uint64_t tag, core::Instant now) override;
+
+  engine::Scheduler& sched_;
+  LinkConfig config_;
+  std::array<Direction, 2> dirs_;
+  std::vector<InFlight> slots_;
+  std::vector<std::uint32_t> free_slots_;
+};
+
+}  // namespace strata::sim::net
