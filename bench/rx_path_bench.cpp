@@ -37,6 +37,8 @@
 namespace {
 std::atomic<std::uint64_t> g_news{0};
 }  // namespace
+/// The count so far, for the other benchmark files of strata-bench.
+std::uint64_t strata_bench_allocations() { return g_news.load(std::memory_order_relaxed); }
 
 __attribute__((weak)) void* operator new(std::size_t n) {
   g_news.fetch_add(1, std::memory_order_relaxed);

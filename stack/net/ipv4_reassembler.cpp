@@ -247,6 +247,8 @@ std::optional<ExpiredDatagram> Ipv4Reassembler::pop_expired(core::Instant now) {
 }
 
 std::optional<core::Instant> Ipv4Reassembler::next_deadline() const {
+  // earliest_ bounds every deadline held from below: at max, nothing is held (asked after every sim event).
+  if (earliest_ == core::Instant::max()) return std::nullopt;
   std::optional<core::Instant> best;
   for (const auto& s : slots_)
     if (s.live && (!best || s.deadline < *best)) best = s.deadline;

@@ -1,0 +1,125 @@
+#!/usr/bin/env python3
+"""Checks the `strata run` command-line contract (DESIGN.md §5 run, §6 scenario files).
+
+usage: run_cli_test.py --strata PATH --scenarios DIR
+"""
+import argparse
+import glob
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+
+failures = []
+
+
+def check(cond, what):
+    print(("ok   " if cond else "FAIL ") + what)
+    if not cond:
+        failures.append(what)
+
+
+def run(*args, **kw):
+    return subprocess.run(list(args), capture_output=True, text=True, timeout=120, **kw)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--strata", required=True)
+    ap.add_argument("--scenarios", required=True)
+    a = ap.parse_args()
+    s = a.strata
+    scen = lambda n: os.path.join(a.scenarios, n + ".toml")
+
+    p = run(s, "run", "--help")
+    for opt in ("--seed", "--until", "--pcap-dir", "--json"):
+        check(p.returncode == 0 and opt in p.stdout, f"strata run --help documents {opt}")
+
+    # Every bundled scenario runs, succeeds, and its JSON summary has the contract's fields.
+    for path in sorted(glob.glob(os.path.join(a.scenarios, "*.toml"))):
+        name = os.path.basename(path)
+        p = run(s, "run", path, "--json")
+        check(p.returncode == 0, f"{name}: exit 0 (stderr: {p.stderr.strip()[:200]})")
+        try:
+            doc = json.loads(p.stdout)
+        except ValueError:
+            check(False, f"{name}: --json prints one JSON object")
+            continue
+        check(set(doc) >= {"seed", "sim_time_ns", "events", "apps", "hosts", "links"}, f"{name}: top-level keys")
+        for app in doc["apps"]:
+            keys = {"host", "kind", "ok", "bytes_sent", "bytes_received", "verified", "started_ns", "finished_ns",
+                    "error"}
+            check(set(app) >= keys, f"{name}: app {app.get('host')}/{app.get('kind')} has every contract key")
+            check(app["ok"] is True, f"{name}: app {app.get('host')}/{app.get('kind')} ok")
+        for h in doc["hosts"]:
+            check(isinstance(h.get("counters"), dict) and h["counters"].get("nic.rx", 0) > 0,
+                  f"{name}: host {h.get('name')} has counters")
+        for l in doc["links"]:
+            check({"a", "b", "frames", "dropped"} <= set(l), f"{name}: link {l.get('a')} has frames and dropped")
+        p2 = run(s, "run", path)
+        check(p2.returncode == 0 and "apps" in p2.stdout and "hosts" in p2.stdout,
+              f"{name}: human summary names apps and hosts")
+
+    # --seed and --until override the file; the same seed gives the same bytes.
+    p1 = run(s, "run", scen("lossy-udp"), "--json", "--seed", "5")
+    p2 = run(s, "run", scen("lossy-udp"), "--json", "--seed", "5")
+    p3 = run(s, "run", scen("lossy-udp"), "--json", "--seed", "6")
+    check(p1.stdout == p2.stdout and p1.stdout != p3.stdout, "--seed: same seed same summary, other seed differs")
+    check(json.loads(p1.stdout)["seed"] == 5, "--seed shows in the summary")
+    p = run(s, "run", scen("udp-echo"), "--json", "--until", "250ms")
+    doc = json.loads(p.stdout)
+    check(doc["sim_time_ns"] == 250_000_000, "--until 250ms stops at 250 ms of virtual time")
+
+    # --pcap-dir: one Wireshark-readable file per interface, HOST-IFACE.pcap.
+    d = tempfile.mkdtemp()
+    try:
+        p = run(s, "run", scen("ping-through-router"), "--pcap-dir", d)
+        files = sorted(os.listdir(d))
+        check(files == ["client-eth0.pcap", "r1-eth0.pcap", "r1-eth1.pcap", "server-eth0.pcap"],
+              f"--pcap-dir writes HOST-IFACE.pcap per interface ({files})")
+        if shutil.which("tshark"):
+            t = run("tshark", "-r", os.path.join(d, "r1-eth1.pcap"), "-T", "fields", "-e", "ip.ttl", "-e",
+                    "icmp.type", "-Y", "icmp")
+            rows = [r.split("\t") for r in t.stdout.splitlines()]
+            check(t.returncode == 0 and len(rows) == 8, f"tshark reads r1-eth1.pcap: 8 ICMP packets ({len(rows)})")
+            check(any(r == ["63", "8"] for r in rows), "the router's forwarded echo request has TTL 63")
+            t = run("tshark", "-r", os.path.join(d, "client-eth0.pcap"), "-T", "fields", "-e", "frame.time_epoch",
+                    "-c", "1")
+            check(t.returncode == 0 and t.stdout.strip() != "", "simulated timestamps are readable")
+    finally:
+        shutil.rmtree(d)
+
+    # Bad input: exit 2 with file, line and key.
+    d = tempfile.mkdtemp()
+    try:
+        bad = os.path.join(d, "bad.toml")
+        with open(bad, "w") as f:
+            f.write('[sim]\nseed = 1\n\n[[host]]\nname = "a"\ncolour = "blue"\n')
+        p = run(s, "run", bad)
+        check(p.returncode == 2 and "bad.toml:6" in p.stderr and "colour" in p.stderr,
+              f"unknown key: exit 2 naming file:line and key ({p.stderr.strip()})")
+        p = run(s, "run", os.path.join(d, "missing.toml"))
+        check(p.returncode == 2 and "missing.toml" in p.stderr, "missing file: exit 2 naming it")
+        p = run(s, "run", scen("udp-echo"), "--until", "soon")
+        check(p.returncode == 2 and "--until" in p.stderr, "bad --until: exit 2")
+        # An app that fails makes the run exit 1: a ping to an address nobody has.
+        failing = os.path.join(d, "fail.toml")
+        with open(failing, "w") as f:
+            f.write('[[host]]\nname = "a"\n  [[host.iface]]\n  name = "eth0"\n  addr = "10.0.0.1/24"\n'
+                    '[[host]]\nname = "b"\n  [[host.iface]]\n  name = "eth0"\n  addr = "10.0.0.2/24"\n'
+                    '[[link]]\na = "a:eth0"\nb = "b:eth0"\n'
+                    '[[app]]\nhost = "a"\nkind = "ping"\nto = "10.0.0.9"\ncount = 2\n')
+        p = run(s, "run", failing, "--json")
+        check(p.returncode == 1 and json.loads(p.stdout)["apps"][0]["ok"] is False,
+              f"an app that failed: exit 1 and ok false (rc {p.returncode})")
+    finally:
+        shutil.rmtree(d)
+
+    print(f"{len(failures)} failure(s)")
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
