@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// The `strata` command (DESIGN.md §5): replay today; run, step and live come with the simulator issues.
+// The `strata` command (DESIGN.md §5): replay, run and step; live comes with its own issue.
 #include <cstdio>
 
 #include "sim/cli/commands.hpp"
@@ -9,7 +9,9 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", std::string("strata ") + STRATA_VERSION);
   app.require_subcommand(1);
   auto replay = strata::cli::add_replay(app);
-  app.footer("Commands not in this build yet: run, step, live (they arrive with the simulator).");
+  auto run = strata::cli::add_run(app);
+  auto step = strata::cli::add_step(app);
+  app.footer("Not in this build yet: live (it arrives with the live-mode issue).");
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -18,5 +20,7 @@ int main(int argc, char** argv) {
     return rc == 0 ? 0 : 2;
   }
   if (app.got_subcommand("replay")) return replay();
+  if (app.got_subcommand("run")) return run();
+  if (app.got_subcommand("step")) return step();
   return 2;
 }

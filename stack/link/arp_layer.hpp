@@ -46,6 +46,18 @@ class ArpLayer final : public L3Handler {
   ArpCache& cache() { return cache_; }
   const ArpCache& cache() const { return cache_; }
   std::size_t pending() const { return pending_.size(); }
+  /// Read-only, for inspection (the stepper's `print queues`): each packet waiting for resolution, in queue order,
+  /// as (interface, next hop, bytes).
+  struct PendingEntry {
+    core::NicId nic;
+    wire::Ipv4Address next_hop;
+    std::size_t bytes = 0;
+  };
+  std::vector<PendingEntry> pending_entries() const {
+    std::vector<PendingEntry> out;
+    for (const auto& p : pending_) out.push_back({p.nic, p.ip, p.packet.size()});
+    return out;
+  }
   const ArpConfig& config() const { return config_; }
 
  private:
