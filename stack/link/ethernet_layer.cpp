@@ -24,7 +24,39 @@ void EthernetLayer::register_protocol(std::uint16_t type, L3Handler& h) {
   table_.emplace_back(type, &h);
 }
 
-void EthernetLayer::receive(core::RxFrame& f) {
+namespace {
+
+// What replay --json reports of an Ethernet header, out of line: the receive path stays small without it.
+// It parses the frame again: the receive path then never needs its view in memory.
+[[gnu::noinline]] void report_ethernet(core::RxReport& r, core::Bytes frame) {
+  const auto parsed = wire::EthernetView::parse(frame);
+  if (!parsed) return;
+  const wire::EthernetView& eth = *parsed;
+  r.link = core::RxReport::kEthernet;
+  r.has |= core::RxReport::kEth;
+  r.eth_src = eth.src().octets;
+  r.eth_dst = eth.dst().octets;
+  r.eth_type = eth.outer_type();
+  // Below 0x0600 the field is an 802.3 length, not a type.
+  if (r.eth_type >= 0x0600) r.has |= core::RxReport::kEthType;
+  bool seen_q = false;
+  for (std::size_t i = 0; i < eth.tag_count(); ++i) {
+    const auto t = eth.tag(i);
+    if (t.tpid == wire::ether_type::kVlan && !seen_q) {
+      r.has |= core::RxReport::kVlan;
+      r.vlan_id = t.vid;
+      seen_q = true;
+    } else if (t.tpid != wire::ether_type::kVlan && !(r.has & core::RxReport::kAd)) {
+      r.has |= core::RxReport::kAd;
+      r.ad_id = t.vid;
+    }
+  }
+}
+
+}  // namespace
+
+// Every link type but Ethernet (receive() takes that one inline).
+void EthernetLayer::receive_other_link(core::RxFrame& f) {
   switch (nics_[f.nic.value].link) {
     case nic::LinkType::Ethernet:
       return receive_ethernet(f);
@@ -57,32 +89,16 @@ void EthernetLayer::receive_ethernet(core::RxFrame& f) {
   ctx_.enter(f, Layer::Link, core::Counter::LinkRx);
   f.marks.link = 0;
   auto eth = wire::EthernetView::parse(f.bytes);
-  if (!eth) return ctx_.drop(f, Layer::Link, eth.error());
-  if (auto* r = f.report) [[unlikely]] {
-    r->link = core::RxReport::kEthernet;
-    r->has |= core::RxReport::kEth;
-    r->eth_src = eth->src().octets;
-    r->eth_dst = eth->dst().octets;
-    r->eth_type = eth->outer_type();
-    // Below 0x0600 the field is an 802.3 length, not a type.
-    if (r->eth_type >= 0x0600) r->has |= core::RxReport::kEthType;
-    bool seen_q = false;
-    for (std::size_t i = 0; i < eth->tag_count(); ++i) {
-      const auto t = eth->tag(i);
-      if (t.tpid == wire::ether_type::kVlan && !seen_q) {
-        r->has |= core::RxReport::kVlan;
-        r->vlan_id = t.vid;
-        seen_q = true;
-      } else if (t.tpid != wire::ether_type::kVlan && !(r->has & core::RxReport::kAd)) {
-        r->has |= core::RxReport::kAd;
-        r->ad_id = t.vid;
-      }
-    }
-  }
+  if (!eth) [[unlikely]]
+    return ctx_.drop(f, Layer::Link, eth.error());
+  if (f.report) [[unlikely]]
+    report_ethernet(*f.report, f.bytes);
   LinkHeader link{eth->type(), eth->src(), eth->dst(), false, false};
-  link.broadcast = link.dst.is_broadcast();
-  link.multicast = !link.broadcast && link.dst.is_multicast();
-  if (!promiscuous_ && !link.broadcast && !link.multicast && link.dst != nics_[f.nic.value].mac)
+  // The group bit is set in broadcast and multicast addresses alike.
+  const bool group = link.dst.is_multicast();
+  link.broadcast = group && link.dst.is_broadcast();
+  link.multicast = group && !link.broadcast;
+  if (!group && !promiscuous_ && link.dst != nics_[f.nic.value].mac) [[unlikely]]
     return ctx_.drop(f, Layer::Link, Reason::LinkNotForUs);
   dispatch(f, link, eth->header_len());
 }

@@ -27,7 +27,11 @@ class EthernetLayer {
   void set_promiscuous(bool on) { promiscuous_ = on; }
 
   /// A frame arrives from NIC frame.nic; it goes up to the handler registered for its type.
-  void receive(core::RxFrame& frame);
+  void receive(core::RxFrame& frame) {
+    if (nics_[frame.nic.value].link == nic::LinkType::Ethernet) [[likely]]
+      return receive_ethernet(frame);
+    receive_other_link(frame);
+  }
   /// Prepends the Ethernet header (none on raw-IP NICs) and hands the frame to the NIC.
   core::Result<void> send(core::NicId nic, wire::MacAddress dst, std::uint16_t type, core::PacketBuf&& packet,
                           core::Instant now);
@@ -38,6 +42,7 @@ class EthernetLayer {
 
  private:
   void receive_ethernet(core::RxFrame& frame);
+  void receive_other_link(core::RxFrame& frame);
   void receive_cooked(core::RxFrame& frame, bool v2);
   void receive_other(core::RxFrame& frame, core::Result<wire::LinkPayload> (*parse)(core::Bytes));
   void dispatch(core::RxFrame& frame, const LinkHeader& link, std::size_t offset);

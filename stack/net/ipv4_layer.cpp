@@ -28,6 +28,13 @@ void Ipv4Layer::set_interface(core::NicId nic, Ipv4Interface iface) {
   if (const auto& old = ifaces_[nic.value].addr) routes_.remove(*old, nic);
   ifaces_[nic.value] = iface;
   if (iface.addr) routes_.add(Route{*iface.addr, std::nullopt, nic, 0});
+  local_.clear();
+  for (const auto& i : ifaces_)
+    if (i.addr) {
+      local_.push_back(i.addr->address);
+      // /31 and /32 have no broadcast address (RFC 3021).
+      if (i.addr->prefix < 31) local_.push_back(i.addr->broadcast());
+    }
 }
 
 bool Ipv4Layer::is_our_address(wire::Ipv4Address a) const {
@@ -43,10 +50,6 @@ bool Ipv4Layer::is_directed_broadcast(wire::Ipv4Address a) const {
   return false;
 }
 
-bool Ipv4Layer::is_local(wire::Ipv4Address dst) const {
-  return dst.is_broadcast() || dst.is_multicast() || is_our_address(dst) || is_directed_broadcast(dst);
-}
-
 std::optional<wire::Ipv4Address> Ipv4Layer::source_for(wire::Ipv4Address dst) const {
   auto r = routes_.lookup(dst);
   if (!r || r->nic.value >= ifaces_.size() || !ifaces_[r->nic.value].addr) return std::nullopt;
@@ -59,6 +62,27 @@ std::uint16_t Ipv4Layer::mtu_for(wire::Ipv4Address dst) const {
   return ifaces_[r->nic.value].mtu;
 }
 
+// Only called in this file (and on every delivered datagram): inlined into receive().
+[[gnu::always_inline]] inline void Ipv4Layer::deliver_local(core::RxFrame& f, const wire::Ipv4View& ip,
+                                                            bool link_broadcast) {
+  // No ICMP error about a link-layer broadcast, nor from an observer (it answers nothing); send_error itself
+  // refuses broadcast and multicast destinations.
+  Icmp* icmp = link_broadcast || config_.accept_any_destination ? nullptr : icmp_;
+  f.marks.transport = static_cast<std::uint16_t>(f.marks.net + ip.header_len());
+  ctx_.counters.inc(Counter::Ipv4Delivered);
+  L4Handler* h = table_[ip.protocol()];
+  if (h == nullptr) {
+    if (icmp) icmp->send_error(wire::icmp_type::kDestUnreachable, wire::icmp_code::kProtocolUnreachable, ip, f.now);
+    return ctx_.drop(f, Layer::Ipv4, Reason::Ipv4UnknownProtocol);
+  }
+  const Disposition d = h->receive(f, ip);
+  if (icmp == nullptr || d == Disposition::Handled) return;
+  icmp->send_error(wire::icmp_type::kDestUnreachable,
+                   d == Disposition::PortUnreachable ? wire::icmp_code::kPortUnreachable
+                                                     : wire::icmp_code::kProtocolUnreachable,
+                   ip, f.now);
+}
+
 void Ipv4Layer::receive(core::RxFrame& f, const link::LinkHeader& link, core::Bytes payload) {
   ctx_.enter(f, Layer::Ipv4, Counter::Ipv4Rx, payload);
   // RFC 1122 §3.2.2 / RFC 1812 §4.3.2.7: no ICMP error about a datagram sent as a link-layer broadcast.
@@ -66,13 +90,16 @@ void Ipv4Layer::receive(core::RxFrame& f, const link::LinkHeader& link, core::By
   if (f.report) [[unlikely]]
     report_header(*f.report, payload);
   auto ip = wire::Ipv4View::parse(payload);
-  if (!ip) return ctx_.drop(f, Layer::Ipv4, ip.error());
+  if (!ip) [[unlikely]]
+    return ctx_.drop(f, Layer::Ipv4, ip.error());
   const bool checksum_ok = ip->checksum_ok();
   if (f.report) [[unlikely]]
     f.report->ip_check = checksum_ok ? core::RxReport::kGood : core::RxReport::kBad;
   // RFC 1122 §3.2.1.2: a datagram whose header checksum fails is silently discarded.
-  if (!checksum_ok) return drop_and_report(f, *ip, Reason::Ipv4BadChecksum);
-  if (ip->truncated()) return drop_and_report(f, *ip, Reason::Ipv4Truncated);
+  if (!checksum_ok) [[unlikely]]
+    return drop_and_report(f, *ip, Reason::Ipv4BadChecksum);
+  if (ip->truncated()) [[unlikely]]
+    return drop_and_report(f, *ip, Reason::Ipv4Truncated);
   const bool local = config_.accept_any_destination || is_local(ip->dst());
   if (!local) {
     if (config_.forward) return forward(f, *ip, link_broadcast);
@@ -140,25 +167,6 @@ void Ipv4Layer::drop_and_report(core::RxFrame& f, const wire::Ipv4View& ip, core
   // cut header): the transport reads its own header without acting on it. Non-first fragments carry none.
   if (f.report && ip.frag_offset() == 0)
     if (L4Handler* h = table_[ip.protocol()]) h->report(f, ip);
-}
-
-void Ipv4Layer::deliver_local(core::RxFrame& f, const wire::Ipv4View& ip, bool link_broadcast) {
-  // No ICMP error about a link-layer broadcast, nor from an observer (it answers nothing); send_error itself
-  // refuses broadcast and multicast destinations.
-  Icmp* icmp = link_broadcast || config_.accept_any_destination ? nullptr : icmp_;
-  f.marks.transport = static_cast<std::uint16_t>(f.marks.net + ip.header_len());
-  ctx_.counters.inc(Counter::Ipv4Delivered);
-  L4Handler* h = table_[ip.protocol()];
-  if (h == nullptr) {
-    if (icmp) icmp->send_error(wire::icmp_type::kDestUnreachable, wire::icmp_code::kProtocolUnreachable, ip, f.now);
-    return ctx_.drop(f, Layer::Ipv4, Reason::Ipv4UnknownProtocol);
-  }
-  const Disposition d = h->receive(f, ip);
-  if (icmp == nullptr || d == Disposition::Handled) return;
-  icmp->send_error(wire::icmp_type::kDestUnreachable,
-                   d == Disposition::PortUnreachable ? wire::icmp_code::kPortUnreachable
-                                                     : wire::icmp_code::kProtocolUnreachable,
-                   ip, f.now);
 }
 
 void Ipv4Layer::deliver_error(core::RxFrame& f, const IcmpErrorInfo& e) {

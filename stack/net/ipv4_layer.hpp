@@ -65,7 +65,13 @@ class Ipv4Layer final : public link::L3Handler {
 
   RoutingTable& routes() { return routes_; }
   const RoutingTable& routes() const { return routes_; }
-  bool is_local(wire::Ipv4Address dst) const;
+  /// Broadcast, multicast, one of our addresses or a directed broadcast of one of our subnets.
+  bool is_local(wire::Ipv4Address dst) const {
+    if (dst.is_broadcast() || dst.is_multicast()) return true;
+    for (const auto a : local_)
+      if (a == dst) return true;
+    return false;
+  }
   /// One of our interface addresses (not a broadcast).
   bool is_our_address(wire::Ipv4Address a) const;
   /// The subnet broadcast address of one of our interfaces (10.0.0.255 on 10.0.0.0/24).
@@ -92,6 +98,9 @@ class Ipv4Layer final : public link::L3Handler {
   Icmp* icmp_ = nullptr;
   std::array<L4Handler*, 256> table_{};
   std::vector<Ipv4Interface> ifaces_;
+  // What is_local() accepts besides broadcast and multicast: every interface address and directed broadcast,
+  // rebuilt by set_interface (the receive path scans this flat list, not the interfaces).
+  std::vector<wire::Ipv4Address> local_;
   RoutingTable routes_;
   Ipv4Reassembler reassembler_;
   std::uint16_t next_ident_;

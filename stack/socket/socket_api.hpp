@@ -87,8 +87,10 @@ class SocketApi {
     return fd >= 0 && static_cast<std::size_t>(fd) < slots_.size() && slots_[fd].used ? &slots_[fd] : nullptr;
   }
   /// Counts the call; traces it when a sink is installed (out of line: the fast path is one increment).
+  /// `addr` by reference: only the trace reads it (a by-value Endpoint is packed on the stack and reloaded
+  /// whole, a failed store-to-load forward on every call).
   template <class R>
-  R traced(std::string_view call, int fd, R r, SockAddrIn addr = {}) {
+  R traced(std::string_view call, int fd, R r, const SockAddrIn& addr = {}) {
     ctx_.counters.inc(core::Counter::SocketCall);
     if (ctx_.tracer.on()) [[unlikely]] {
       std::int64_t result = 0;

@@ -30,28 +30,27 @@ class DatagramQueue {
 
   /// Copies the datagram in (the one payload copy of the receive path). False when full.
   bool push(core::Bytes data, Endpoint from, Endpoint to) {
-    if (count_ == recs_.size()) return false;
+    if (count_ == recs_.size()) [[unlikely]]
+      return false;
+    const std::size_t need = data.size() != 0 ? data.size() : 1;  // an empty datagram still takes a byte
     std::size_t off = 0;
-    const std::size_t need = std::max<std::size_t>(data.size(), 1);
     if (count_ != 0) {
       const std::size_t first = recs_[head_].offset;
-      const Record& last = recs_[wrap(head_ + count_ - 1)];
-      const std::size_t end = last.offset + std::max<std::size_t>(last.len, 1);
-      if (end > first) {  // live bytes are [first, end)
-        if (end + need <= arena_.size()) off = end;
-        else if (need <= first) off = 0;
-        else return false;
-      } else {  // wrapped: live bytes are [first, size) and [0, end)
-        if (end + need <= first) off = end;
-        else return false;
+      if (end_ > first) {  // live bytes are [first, end_)
+        if (end_ + need <= arena_.size()) off = end_;
+        else if (need > first) return false;
+      } else {  // wrapped: live bytes are [first, size) and [0, end_)
+        if (end_ + need > first) return false;
+        off = end_;
       }
-    } else if (need > arena_.size()) {
+    } else if (need > arena_.size()) [[unlikely]] {
       return false;
     }
     if (!data.empty()) std::memcpy(arena_.data() + off, data.data(), data.size());
     recs_[wrap(head_ + count_)] = Record{from, to, off, data.size()};
     ++count_;
     bytes_ += data.size();
+    end_ = off + need;
     return true;
   }
   void pop() {
@@ -67,6 +66,7 @@ class DatagramQueue {
   std::vector<std::byte> arena_;
   std::vector<Record> recs_;
   std::size_t head_ = 0, count_ = 0, bytes_ = 0;
+  std::size_t end_ = 0;  // where the last datagram's bytes end (at least one byte each); meaningful when count_ > 0
 };
 
 }  // namespace strata::transport

@@ -103,7 +103,7 @@ void UdpLayer::close(UdpId id) {
   auto& ep = *eps_[id];
   if (ep.bound) {
     ports_.release(ep.local.port);
-    by_port_[ep.local.port] = 0;
+    by_port_[ep.local.port] = nullptr;
   }
   eps_[id].reset();
 }
@@ -121,8 +121,8 @@ core::Result<void, Errno> UdpLayer::bind(UdpId id, Endpoint local) {
   } else if (!ports_.reserve(local.port)) {
     return core::fail(Errno::EADDRINUSE_);
   }
-  if (by_port_.empty()) by_port_.assign(65536, 0);
-  by_port_[local.port] = id + 1;
+  if (by_port_.empty()) by_port_.assign(65536, nullptr);
+  by_port_[local.port] = &ep;
   ep.local = local;
   ep.bound = true;
   return {};
@@ -143,11 +143,7 @@ core::Result<std::size_t, Errno> UdpLayer::send_to(UdpId id, core::Bytes data, s
                                                    core::Instant now) {
   if (!valid(id)) return core::fail(Errno::EBADF_);
   auto& ep = *eps_[id];
-  if (ep.pending_error != Errno::Ok) {
-    const auto e = ep.pending_error;
-    ep.pending_error = Errno::Ok;
-    return core::fail(e);
-  }
+  if (ep.pending_error != Errno::Ok) return core::fail(take_error(ep));
   if (!to) {
     if (!ep.remote) return core::fail(Errno::EDESTADDRREQ_);
     to = ep.remote;
@@ -189,23 +185,6 @@ core::Result<std::size_t, Errno> UdpLayer::send_to(UdpId id, core::Bytes data, s
     }
   }
   return data.size();
-}
-
-core::Result<ReceivedDatagram, Errno> UdpLayer::recv_from(UdpId id, core::MutBytes out) {
-  if (!valid(id)) return core::fail(Errno::EBADF_);
-  auto& ep = *eps_[id];
-  if (ep.pending_error != Errno::Ok) {
-    const auto e = ep.pending_error;
-    ep.pending_error = Errno::Ok;
-    return core::fail(e);
-  }
-  if (ep.queue.empty()) return core::fail(Errno::EAGAIN_);
-  const auto data = ep.queue.front_data();
-  const std::size_t n = std::min(out.size(), data.size());
-  if (n) std::memcpy(out.data(), data.data(), n);
-  ReceivedDatagram d{ep.queue.front().from, data.size(), n};
-  ep.queue.pop();
-  return d;
 }
 
 bool UdpLayer::readable(UdpId id) const { return valid(id) && !eps_[id]->queue.empty(); }

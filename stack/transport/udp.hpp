@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <cstring>
 #include <memory>
 #include <optional>
 #include <vector>
@@ -56,7 +57,8 @@ class UdpLayer final : public net::L4Handler {
   /// unreachable on a connected endpoint, ENETUNREACH without a route, ENOBUFS when the pool is empty.
   core::Result<std::size_t, core::Errno> send_to(UdpId id, core::Bytes data, std::optional<Endpoint> to,
                                                  core::Instant now);
-  /// EAGAIN when the queue is empty; a pending error is reported first.
+  /// EAGAIN when the queue is empty; a pending error is reported first. Inline (below): the socket facade's
+  /// recvfrom gets the datagram without a Result crossing a library boundary.
   core::Result<ReceivedDatagram, core::Errno> recv_from(UdpId id, core::MutBytes out);
 
   bool readable(UdpId id) const;
@@ -77,10 +79,11 @@ class UdpLayer final : public net::L4Handler {
     std::uint64_t drops = 0;
     DatagramQueue queue;
   };
-  Ep* find(std::uint16_t port) const {
-    if (by_port_.empty()) return nullptr;
-    const auto i = by_port_[port];
-    return i == 0 ? nullptr : eps_[i - 1].get();
+  Ep* find(std::uint16_t port) const { return by_port_.empty() ? nullptr : by_port_[port]; }
+  static core::Errno take_error(Ep& ep) {
+    const auto e = ep.pending_error;
+    ep.pending_error = core::Errno::Ok;
+    return e;
   }
 
   core::StackContext& ctx_;
@@ -88,7 +91,22 @@ class UdpLayer final : public net::L4Handler {
   UdpConfig config_;
   PortTable ports_;
   std::vector<std::unique_ptr<Ep>> eps_;
-  std::vector<std::uint32_t> by_port_;  // port → endpoint index + 1; allocated at the first bind
+  std::vector<Ep*> by_port_;  // port → bound endpoint (or null); allocated at the first bind
 };
+
+inline core::Result<ReceivedDatagram, core::Errno> UdpLayer::recv_from(UdpId id, core::MutBytes out) {
+  if (!valid(id)) [[unlikely]]
+    return core::fail(core::Errno::EBADF_);
+  Ep& ep = *eps_[id];
+  if (ep.pending_error != core::Errno::Ok) [[unlikely]]
+    return core::fail(take_error(ep));
+  if (ep.queue.empty()) return core::fail(core::Errno::EAGAIN_);
+  const auto data = ep.queue.front_data();
+  const std::size_t n = out.size() < data.size() ? out.size() : data.size();
+  if (n) std::memcpy(out.data(), data.data(), n);
+  const ReceivedDatagram d{ep.queue.front().from, data.size(), n};
+  ep.queue.pop();
+  return d;
+}
 
 }  // namespace strata::transport

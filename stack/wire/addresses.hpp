@@ -27,6 +27,10 @@ struct MacAddress {
   bool is_broadcast() const { return *this == broadcast(); }
   bool is_multicast() const { return (octets[0] & 1) != 0; }
   bool is_zero() const { return *this == MacAddress{}; }
+  /// Six bytes compared at once (a 4- and a 2-byte load), not octet by octet.
+  friend bool operator==(const MacAddress& a, const MacAddress& b) {
+    return std::memcmp(a.octets.data(), b.octets.data(), 6) == 0;
+  }
   /// "aa:bb:cc:dd:ee:ff" (lowercase, as tshark prints).
   std::string to_string() const;
   static std::optional<MacAddress> parse(std::string_view text);

@@ -8,8 +8,9 @@
 //                    (a target attribute: the build has no -march)
 //           sse2   : the same in 128-bit registers, 64 bytes per iteration (x86-64 baseline)
 //           scalar : 64-bit loads, carries counted (add/adc), any architecture
-// ones_sum() picks avx2 or sse2 once, on its first call, and takes the inlined scalar code for short inputs
-// (headers), where the vector set-up and horizontal sum cost more than they save.
+// ones_sum() (in the header) takes the inlined scalar code for short inputs (headers, small datagrams), where
+// the vector set-up and horizontal sum cost more than they save; longer inputs come here to ones_sum_long(),
+// which picks avx2 or sse2 once, on its first call.
 #include "stack/wire/checksum.hpp"
 
 #include <atomic>
@@ -31,86 +32,16 @@ namespace {
 // only for all-zero input, as with RFC 1071's own loop).
 using Kernel = std::uint64_t (*)(const std::byte* p, std::size_t n);
 
-// Inputs up to this many bytes take the inlined scalar code in ones_sum(); from here on the vector kernels
-// win (BM_ChecksumKernel in bench/checksum_bench.cpp shows the crossover).
-constexpr std::size_t kShortInput = 96;
+using detail::add_ec;
+using detail::fold;
+using detail::kLittle;
+using detail::native_word;
+using detail::odd_byte;
+using detail::sum_scalar;
+
 // Bytes per vector-kernel call: its 32-bit lanes then stay far from overflow (see sum_avx2), and the tests
 // reach the multi-block path with a few hundred KiB. One horizontal sum per 64 KiB costs < 1%.
 constexpr std::size_t kBlock = std::size_t{64} << 10;
-
-inline std::uint64_t load64(const std::byte* p) {
-  std::uint64_t w;
-  std::memcpy(&w, p, 8);
-  return w;
-}
-inline std::uint32_t load32(const std::byte* p) {
-  std::uint32_t w;
-  std::memcpy(&w, p, 4);
-  return w;
-}
-inline std::uint16_t load16(const std::byte* p) {
-  std::uint16_t w;
-  std::memcpy(&w, p, 2);
-  return w;
-}
-
-// a + b with the carry out of bit 63 added back in (one's-complement addition in 64 bits).
-inline std::uint64_t add_ec(std::uint64_t a, std::uint64_t b) {
-  a += b;
-  return a + (a < b);
-}
-
-// A lone last byte (at an even offset) is the high byte of a big-endian word padded with zero: in native
-// order that is where a byte load already puts it on a little-endian host.
-inline std::uint64_t odd_byte(const std::byte* p) {
-  constexpr unsigned kShift = std::endian::native == std::endian::little ? 0 : 8;
-  return std::uint64_t{std::to_integer<std::uint8_t>(*p)} << kShift;
-}
-
-// The last n < 8 bytes, as if padded with zeros to a whole word. Each piece starts at an even offset, so the
-// pieces add without being shifted into place.
-inline std::uint64_t sum_tail(const std::byte* p, std::size_t n) {
-  std::uint64_t s = 0;
-  if (n & 4) {
-    s += load32(p);
-    p += 4;
-  }
-  if (n & 2) {
-    s += load16(p);
-    p += 2;
-  }
-  if (n & 1) s += odd_byte(p);
-  return s;
-}
-
-// Adds w to the word sum s, counting the carry out of bit 63 in c (2^64 == 1 mod 2^64 - 1): add + adc.
-inline void add_word(std::uint64_t& s, std::uint64_t& c, std::uint64_t w) {
-  c += __builtin_add_overflow(s, w, &s);
-}
-
-// Two independent sum/carry pairs, so the adds of neighbouring words overlap. `start` is a native-order
-// value already summed (ones_sum()'s initial value, added here off the critical path).
-inline std::uint64_t sum_scalar(const std::byte* p, std::size_t n, std::uint64_t start = 0) {
-  std::uint64_t s0 = 0, c0 = 0, s1 = start, c1 = 0;
-  for (; n >= 32; p += 32, n -= 32) {
-    add_word(s0, c0, load64(p));
-    add_word(s1, c1, load64(p + 8));
-    add_word(s0, c0, load64(p + 16));
-    add_word(s1, c1, load64(p + 24));
-  }
-  if (n & 16) {
-    add_word(s0, c0, load64(p));
-    add_word(s1, c1, load64(p + 8));
-    p += 16;
-  }
-  if (n & 8) {
-    add_word(s0, c0, load64(p));
-    p += 8;
-  }
-  add_word(s0, c0, sum_tail(p, n & 7));
-  add_word(s0, c0, s1);
-  return add_ec(s0, c0 + c1);
-}
 
 std::uint64_t sum_scalar_kernel(const std::byte* p, std::size_t n) {
   return sum_scalar(p, n);
@@ -210,24 +141,6 @@ inline std::uint64_t sum_blocks(Kernel kernel, const std::byte* p, std::size_t n
   return add_ec(s, kernel(p, n));
 }
 
-constexpr bool kLittle = std::endian::native == std::endian::little;
-
-// A big-endian 16-bit value (ones_sum()'s `initial`) as the native-order word that adds to a sum.
-inline std::uint64_t native_word(std::uint16_t v) {
-  return kLittle ? core::bswap16(v) : v;
-}
-
-// Native-order 64-bit sum -> 16-bit big-endian one's-complement sum (0x0000 only when s is zero).
-inline std::uint16_t fold(std::uint64_t s) {
-  const auto hi = static_cast<std::uint32_t>(s >> 32);
-  std::uint32_t x = static_cast<std::uint32_t>(s) + hi;
-  x += x < hi;  // end-around carry: x == s mod 2^32 - 1, and x != 0 unless s == 0
-  // With x = a:b (16-bit halves), x + rotr(x, 16) carries b + a's overflow into a + b: the high half is the
-  // end-around sum of a and b.
-  const auto r = static_cast<std::uint16_t>((x + std::rotr(x, 16)) >> 16);
-  return kLittle ? core::bswap16(r) : r;
-}
-
 struct Impl {
   const char* name;
   Kernel kernel;
@@ -274,11 +187,9 @@ std::uint16_t ones_sum_via(core::Bytes data, std::uint16_t initial) {
 
 }  // namespace
 
-std::uint16_t ones_sum(core::Bytes data, std::uint16_t initial) {
-  const std::byte* p = data.data();
-  const std::size_t n = data.size();
-  if (n <= kShortInput) return fold(sum_scalar(p, n, native_word(initial)));
-  return fold(add_ec(sum_blocks(g_kernel.load(std::memory_order_relaxed), p, n), native_word(initial)));
+std::uint16_t detail::ones_sum_long(core::Bytes data, std::uint16_t initial) {
+  return fold(add_ec(sum_blocks(g_kernel.load(std::memory_order_relaxed), data.data(), data.size()),
+                     native_word(initial)));
 }
 
 std::uint16_t ones_sum_scalar(core::Bytes data, std::uint16_t initial) {

@@ -3,17 +3,133 @@
 // 16-bit words summed with pmaddwd) is chosen once at run time, with a portable fallback over 64-bit words.
 #pragma once
 
+#include <bit>
+#include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <string_view>
 
 #include "stack/core/bytes.hpp"
 
 namespace strata::wire {
 
+namespace detail {
+
+// The portable scalar kernel, in the header so that short inputs (headers, small datagrams) are summed inline
+// where they are checked: no call, no dispatch. checksum.cpp has the vector kernels and the long-input path.
+// It reads the data in native byte order and keeps every carry; RFC 1071 §2(B) makes that sum, folded to 16
+// bits and byte-swapped, equal to the sum of big-endian 16-bit words.
+
+// Inputs up to this many bytes take the inlined scalar code in ones_sum(); from here on the vector kernels
+// win (BM_ChecksumKernel in bench/checksum_bench.cpp shows the crossover).
+inline constexpr std::size_t kShortInput = 96;
+inline constexpr bool kLittle = std::endian::native == std::endian::little;
+
+inline std::uint64_t load64(const std::byte* p) {
+  std::uint64_t w;
+  std::memcpy(&w, p, 8);
+  return w;
+}
+inline std::uint32_t load32(const std::byte* p) {
+  std::uint32_t w;
+  std::memcpy(&w, p, 4);
+  return w;
+}
+inline std::uint16_t load16(const std::byte* p) {
+  std::uint16_t w;
+  std::memcpy(&w, p, 2);
+  return w;
+}
+
+// a + b with the carry out of bit 63 added back in (one's-complement addition in 64 bits).
+inline std::uint64_t add_ec(std::uint64_t a, std::uint64_t b) {
+  a += b;
+  return a + (a < b);
+}
+
+// A lone last byte (at an even offset) is the high byte of a big-endian word padded with zero: in native
+// order that is where a byte load already puts it on a little-endian host.
+inline std::uint64_t odd_byte(const std::byte* p) {
+  constexpr unsigned kShift = kLittle ? 0 : 8;
+  return std::uint64_t{std::to_integer<std::uint8_t>(*p)} << kShift;
+}
+
+// The last n < 8 bytes, as if padded with zeros to a whole word. Each piece starts at an even offset, so the
+// pieces add without being shifted into place.
+inline std::uint64_t sum_tail(const std::byte* p, std::size_t n) {
+  std::uint64_t s = 0;
+  if (n & 4) {
+    s += load32(p);
+    p += 4;
+  }
+  if (n & 2) {
+    s += load16(p);
+    p += 2;
+  }
+  if (n & 1) s += odd_byte(p);
+  return s;
+}
+
+// Adds w to the word sum s, counting the carry out of bit 63 in c (2^64 == 1 mod 2^64 - 1): add + adc.
+inline void add_word(std::uint64_t& s, std::uint64_t& c, std::uint64_t w) {
+  c += __builtin_add_overflow(s, w, &s);
+}
+
+// Two independent sum/carry pairs, so the adds of neighbouring words overlap. `start` is a native-order
+// value already summed (ones_sum()'s initial value, added here off the critical path). The result is
+// congruent (mod 2^64 - 1) to the sum of the data's native-order words, and zero only for all-zero input.
+inline std::uint64_t sum_scalar(const std::byte* p, std::size_t n, std::uint64_t start = 0) {
+  std::uint64_t s0 = 0, c0 = 0, s1 = start, c1 = 0;
+  for (; n >= 32; p += 32, n -= 32) {
+    add_word(s0, c0, load64(p));
+    add_word(s1, c1, load64(p + 8));
+    add_word(s0, c0, load64(p + 16));
+    add_word(s1, c1, load64(p + 24));
+  }
+  if (n & 16) {
+    add_word(s0, c0, load64(p));
+    add_word(s1, c1, load64(p + 8));
+    p += 16;
+  }
+  if (n & 8) {
+    add_word(s0, c0, load64(p));
+    p += 8;
+  }
+  add_word(s0, c0, sum_tail(p, n & 7));
+  add_word(s0, c0, s1);
+  return add_ec(s0, c0 + c1);
+}
+
+// A big-endian 16-bit value (ones_sum()'s `initial`) as the native-order word that adds to a sum.
+inline std::uint64_t native_word(std::uint16_t v) { return kLittle ? core::bswap16(v) : v; }
+// The same for a 32-bit value (two words at an even offset: they add as one native-order 32-bit load would).
+inline std::uint64_t native_word32(std::uint32_t v) { return kLittle ? core::bswap32(v) : v; }
+
+// Native-order 64-bit sum -> 16-bit big-endian one's-complement sum (0x0000 only when s is zero).
+inline std::uint16_t fold(std::uint64_t s) {
+  const auto hi = static_cast<std::uint32_t>(s >> 32);
+  std::uint32_t x = static_cast<std::uint32_t>(s) + hi;
+  x += x < hi;  // end-around carry: x == s mod 2^32 - 1, and x != 0 unless s == 0
+  // With x = a:b (16-bit halves), x + rotr(x, 16) carries b + a's overflow into a + b: the high half is the
+  // end-around sum of a and b.
+  const auto r = static_cast<std::uint16_t>((x + std::rotr(x, 16)) >> 16);
+  return kLittle ? core::bswap16(r) : r;
+}
+
+/// ones_sum() for inputs longer than kShortInput: the vector kernel chosen at run time.
+std::uint16_t ones_sum_long(core::Bytes data, std::uint16_t initial);
+
+}  // namespace detail
+
 /// One's-complement sum of `data` taken as big-endian 16-bit words (an odd last byte is padded with zero),
 /// added to `initial`, folded to 16 bits, not complemented. Sums of pieces combine with ones_add() as long as
-/// every piece but the last has even length.
-std::uint16_t ones_sum(core::Bytes data, std::uint16_t initial = 0);
+/// every piece but the last has even length. Short inputs are summed inline (scalar); longer ones by the
+/// vector kernel chosen at run time.
+inline std::uint16_t ones_sum(core::Bytes data, std::uint16_t initial = 0) {
+  if (data.size() <= detail::kShortInput)
+    return detail::fold(detail::sum_scalar(data.data(), data.size(), detail::native_word(initial)));
+  return detail::ones_sum_long(data, initial);
+}
 
 /// The same sum through the portable scalar code only (reference for tests and the benchmark).
 std::uint16_t ones_sum_scalar(core::Bytes data, std::uint16_t initial = 0);
@@ -37,6 +153,19 @@ constexpr std::uint16_t pseudo_header_sum(std::uint32_t src, std::uint32_t dst, 
   s = ones_add(s, static_cast<std::uint16_t>(dst));
   s = ones_add(s, proto);
   return ones_add(s, length);
+}
+
+/// ones_sum() of the IPv4 pseudo-header (src, dst, protocol, length; addresses host order) followed by `segment`:
+/// what a UDP or TCP checksum check compares with 0xffff. Short segments add the pseudo-header's words straight
+/// into the inlined 64-bit sum (one fold at the end, not one per word).
+inline std::uint16_t pseudo_ones_sum(core::Bytes segment, std::uint32_t src, std::uint32_t dst, std::uint8_t proto,
+                                     std::uint16_t length) {
+  if (segment.size() <= detail::kShortInput) {
+    const std::uint64_t start = detail::native_word32(src) + detail::native_word32(dst) +
+                                detail::native_word(proto) + detail::native_word(length);
+    return detail::fold(detail::sum_scalar(segment.data(), segment.size(), start));
+  }
+  return detail::ones_sum_long(segment, pseudo_header_sum(src, dst, proto, length));
 }
 
 /// RFC 1624 eqn. 3: the new checksum field after a 16-bit word of the covered data changes from `old_word`

@@ -3,23 +3,6 @@
 
 namespace strata::wire {
 
-core::Result<EthernetView> EthernetView::parse(core::Bytes frame) {
-  if (frame.size() < kEthernetHeaderLen) return core::fail(core::Reason::LinkTruncated);
-  EthernetView v;
-  v.bytes_ = frame;
-  std::size_t off = 12;
-  std::uint16_t type = core::load_be16(frame, off);
-  while (ether_type::is_tag(type)) {
-    if (v.tags_ == kMaxVlanTags) return core::fail(core::Reason::LinkTooManyTags);
-    if (frame.size() < off + 2 + kVlanTagLen) return core::fail(core::Reason::LinkTruncated);
-    ++v.tags_;
-    off += kVlanTagLen;
-    type = core::load_be16(frame, off);
-  }
-  v.type_ = type;
-  return v;
-}
-
 VlanTag EthernetView::tag(std::size_t i) const {
   const std::size_t off = 12 + i * kVlanTagLen;
   const std::uint16_t tci = core::load_be16(bytes_, off + 2);

@@ -37,7 +37,8 @@ inline constexpr std::size_t kMaxVlanTags = 4;
 /// accessor stays inside the header.
 class EthernetView {
  public:
-  /// Errors: LinkTruncated (shorter than the header and its tags), LinkTooManyTags.
+  /// Errors: LinkTruncated (shorter than the header and its tags), LinkTooManyTags. Inline (as are the other
+  /// small view parsers): the layer that calls it gets the view in registers, not through a returned Result.
   static core::Result<EthernetView> parse(core::Bytes frame);
 
   MacAddress dst() const { return MacAddress::load(bytes_.data()); }
@@ -56,6 +57,24 @@ class EthernetView {
   std::uint16_t type_ = 0;
   std::uint8_t tags_ = 0;
 };
+
+inline core::Result<EthernetView> EthernetView::parse(core::Bytes frame) {
+  if (frame.size() < kEthernetHeaderLen) [[unlikely]]
+    return core::fail(core::Reason::LinkTruncated);
+  EthernetView v;
+  v.bytes_ = frame;
+  std::size_t off = 12;
+  std::uint16_t type = core::load_be16(frame, off);
+  while (ether_type::is_tag(type)) [[unlikely]] {
+    if (v.tags_ == kMaxVlanTags) return core::fail(core::Reason::LinkTooManyTags);
+    if (frame.size() < off + 2 + kVlanTagLen) return core::fail(core::Reason::LinkTruncated);
+    ++v.tags_;
+    off += kVlanTagLen;
+    type = core::load_be16(frame, off);
+  }
+  v.type_ = type;
+  return v;
+}
 
 /// The value form, for building frames.
 struct EthernetHeader {

@@ -8,26 +8,6 @@
 
 namespace strata::wire {
 
-core::Result<Ipv4View> Ipv4View::parse(core::Bytes b) {
-  if (b.size() < kIpv4MinHeaderLen) return core::fail(core::Reason::Ipv4Truncated);
-  const auto vihl = core::load_u8(b, 0);
-  if ((vihl >> 4) != 4) return core::fail(core::Reason::Ipv4BadVersion);
-  const std::size_t hlen = (vihl & 0xf) * 4u;
-  if (hlen < kIpv4MinHeaderLen) return core::fail(core::Reason::Ipv4BadHeaderLength);
-  if (b.size() < hlen) return core::fail(core::Reason::Ipv4Truncated);
-  if (core::load_be16(b, 2) < hlen) return core::fail(core::Reason::Ipv4BadTotalLength);
-  Ipv4View v;
-  v.b_ = b;
-  return v;
-}
-
-bool Ipv4View::checksum_ok() const { return ones_sum(header()) == 0xffff; }
-
-core::Bytes Ipv4View::payload() const {
-  const std::size_t end = std::min<std::size_t>(total_length(), b_.size());
-  return b_.subspan(header_len(), end - header_len());
-}
-
 void Ipv4Header::emit(core::MutBytes out) const {
   const std::size_t hlen = wire_size();
   core::store_u8(out, 0, static_cast<std::uint8_t>(0x40 | (hlen / 4)));

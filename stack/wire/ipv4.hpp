@@ -7,6 +7,7 @@
 #include "stack/core/bytes.hpp"
 #include "stack/core/result.hpp"
 #include "stack/wire/addresses.hpp"
+#include "stack/wire/checksum.hpp"
 
 namespace strata::wire {
 
@@ -44,15 +45,47 @@ class Ipv4View {
   Ipv4Address dst() const { return Ipv4Address::load(b_.data() + 16); }
   core::Bytes options() const { return b_.subspan(20, header_len() - 20); }
   core::Bytes header() const { return b_.first(header_len()); }
-  bool checksum_ok() const;
+  /// The header without options (nearly every datagram) is summed as two 8-byte words and a 4-byte one.
+  bool checksum_ok() const {
+    if (header_len() == kIpv4MinHeaderLen) [[likely]] {
+      const std::byte* p = b_.data();
+      std::uint64_t s = 0, c = 0;
+      detail::add_word(s, c, detail::load64(p));
+      detail::add_word(s, c, detail::load64(p + 8));
+      detail::add_word(s, c, detail::load32(p + 16));
+      return detail::fold(detail::add_ec(s, c)) == 0xffff;
+    }
+    return ones_sum(header()) == 0xffff;
+  }
   /// The capture holds fewer bytes than total_length().
   bool truncated() const { return b_.size() < total_length(); }
   /// Payload up to total_length() (link padding removed), cut where the buffer ends.
-  core::Bytes payload() const;
+  core::Bytes payload() const {
+    const std::size_t end = total_length() < b_.size() ? total_length() : b_.size();
+    return b_.subspan(header_len(), end - header_len());
+  }
 
  private:
   core::Bytes b_;
 };
+
+inline core::Result<Ipv4View> Ipv4View::parse(core::Bytes b) {
+  if (b.size() < kIpv4MinHeaderLen) [[unlikely]]
+    return core::fail(core::Reason::Ipv4Truncated);
+  const auto vihl = core::load_u8(b, 0);
+  if ((vihl >> 4) != 4) [[unlikely]]
+    return core::fail(core::Reason::Ipv4BadVersion);
+  const std::size_t hlen = (vihl & 0xf) * 4u;
+  if (hlen < kIpv4MinHeaderLen) [[unlikely]]
+    return core::fail(core::Reason::Ipv4BadHeaderLength);
+  if (b.size() < hlen) [[unlikely]]
+    return core::fail(core::Reason::Ipv4Truncated);
+  if (core::load_be16(b, 2) < hlen) [[unlikely]]
+    return core::fail(core::Reason::Ipv4BadTotalLength);
+  Ipv4View v;
+  v.b_ = b;
+  return v;
+}
 
 struct Ipv4Header {
   std::uint8_t tos = 0;

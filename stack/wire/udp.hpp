@@ -7,6 +7,8 @@
 #include "stack/core/bytes.hpp"
 #include "stack/core/result.hpp"
 #include "stack/wire/addresses.hpp"
+#include "stack/wire/checksum.hpp"
+#include "stack/wire/ipv4.hpp"
 
 namespace strata::wire {
 
@@ -16,15 +18,29 @@ inline constexpr std::size_t kUdpHeaderLen = 8;
 /// buffer: check_length() does that, so a reporter can read the header of a bad datagram.
 class UdpView {
  public:
-  static core::Result<UdpView> parse(core::Bytes bytes);  // UdpTruncated
+  static core::Result<UdpView> parse(core::Bytes bytes) {  // UdpTruncated
+    if (bytes.size() < kUdpHeaderLen) [[unlikely]]
+      return core::fail(core::Reason::UdpTruncated);
+    UdpView v;
+    v.b_ = bytes;
+    return v;
+  }
   std::uint16_t src_port() const { return core::load_be16(b_, 0); }
   std::uint16_t dst_port() const { return core::load_be16(b_, 2); }
   std::uint16_t length() const { return core::load_be16(b_, 4); }
   std::uint16_t checksum() const { return core::load_be16(b_, 6); }
   /// UdpBadLength when length() < 8 or beyond the IP payload, UdpTruncated when the capture cut it.
-  core::Result<void> check_length(std::size_t ip_payload_len) const;
+  core::Result<void> check_length(std::size_t ip_payload_len) const {
+    if (length() < kUdpHeaderLen || length() > ip_payload_len) [[unlikely]]
+      return core::fail(core::Reason::UdpBadLength);
+    if (length() > b_.size()) [[unlikely]]
+      return core::fail(core::Reason::UdpTruncated);
+    return {};
+  }
   /// Over the pseudo-header and length() bytes. Requires check_length() to have passed.
-  bool checksum_ok(Ipv4Address src, Ipv4Address dst) const;
+  bool checksum_ok(Ipv4Address src, Ipv4Address dst) const {
+    return pseudo_ones_sum(b_.first(length()), src.value, dst.value, ip_proto::kUdp, length()) == 0xffff;
+  }
   core::Bytes payload() const { return b_.subspan(kUdpHeaderLen, length() - kUdpHeaderLen); }
 
  private:
