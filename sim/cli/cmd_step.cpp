@@ -76,20 +76,19 @@ std::function<int()> add_step(CLI::App& app) {
       std::fprintf(stderr, "strata step: %s\n", loaded.error().text().c_str());
       return 2;
     }
-    // Build once here so a scenario that cannot run is reported before the first prompt; `back` rebuilds.
+    // Build once here so a scenario that cannot run is reported before the first prompt; the stepper then
+    // builds its own (and rebuilds for `back`) with its recorder installed from the start.
     auto topology = std::make_shared<const sim::net::Topology>(std::move(loaded).value());
     std::string error;
-    auto first = sim::Simulation::create(*topology, options, error);
-    if (!first) {
+    if (!sim::Simulation::create(*topology, options, error)) {
       std::fprintf(stderr, "strata step: %s\n", error.c_str());
       return 2;
     }
-    // The factory hands out the simulation built above first (std::function wants a copyable callable).
-    auto built = std::make_shared<std::unique_ptr<sim::Simulation>>(std::move(first));
-    sim::step::Stepper stepper([topology, options, built]() -> std::unique_ptr<sim::Simulation> {
-      if (*built) return std::move(*built);
+    sim::step::Stepper stepper([topology, options](core::TraceSink* sink) -> std::unique_ptr<sim::Simulation> {
+      auto with_sink = options;
+      with_sink.trace = sink;
       std::string ignored;  // the same topology built once already
-      return sim::Simulation::create(*topology, options, ignored);
+      return sim::Simulation::create(*topology, with_sink, ignored);
     });
 
     if (!args->script.empty()) {

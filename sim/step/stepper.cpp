@@ -113,7 +113,7 @@ bool Stepper::start_fresh() {
   passed_ = 0;
   ended_ = false;
   history_.clear();
-  sim_ = factory_ ? factory_() : nullptr;
+  sim_ = factory_ ? factory_(&recorder_) : nullptr;
   if (!sim_) {
     error_ = "the scenario could not be built";
     return false;
@@ -285,13 +285,17 @@ void Stepper::cmd_next(std::string_view args, std::ostream& out) {
   }
   for (std::uint64_t i = 0; i < *n; ++i) {
     // The rest of the current event when some of it is unseen, else the whole next event.
-    const bool rest = shown_ < recorder_.size() && events_run_ > 0;
+    // (Event 0 is the start-up: what the hosts did while the network was built, e.g. ARP announcements.)
+    const bool rest = shown_ < recorder_.size();
     if (!rest && !run_event()) return say_ended(out);
     const std::size_t from = shown_, count = recorder_.size() - from;
-    out << "event " << events_run_ << " at " << trim(time_text(sim_->now())) << ": ";
+    if (events_run_ == 0)
+      out << "start-up at " << trim(time_text(sim_->now())) << ": ";
+    else
+      out << "event " << events_run_ << " at " << trim(time_text(sim_->now())) << ": ";
     if (count == 0)
       out << "no layer boundaries\n";
-    else if (rest)
+    else if (rest && from > 0)
       out << count << " more boundar" << (count == 1 ? "y" : "ies") << '\n';
     else
       out << count << " boundar" << (count == 1 ? "y" : "ies") << '\n';

@@ -27,7 +27,9 @@ namespace strata::sim::step {
 
 /// Makes a fresh simulation of the same scenario; called once at the start and again for every `back`.
 /// nullptr when it cannot (the stepper reports it).
-using SimulationFactory = std::function<std::unique_ptr<Simulation>()>;
+/// Builds a fresh simulation with `sink` installed on every host from the start (SimOptions::trace), so the
+/// boundaries crossed while the network is built (ARP announcements) are the stepper's first steps.
+using SimulationFactory = std::function<std::unique_ptr<Simulation>(core::TraceSink* sink)>;
 
 /// Where the stepper stands: `event` engine events have run (0: none yet) and `boundary` of the last one's
 /// recorded boundaries have been shown.

@@ -166,6 +166,9 @@ core::Result<std::size_t, Errno> PingLayer::send_to(PingId id, core::Bytes messa
   p->id = ctx_.new_packet_id();
   auto out = p->append(message.size());
   std::memcpy(out.data(), message.data(), message.size());
+  // The boundary socket -> transport: the data leaves the socket (the facade traces the call itself on return).
+  if (ctx_.tracer.on()) [[unlikely]]
+    ctx_.tracer.packet(now, Layer::Socket, core::Dir::Tx, core::TraceKind::Send, p->id, message, core::LayerMarks{});
   // The identifier is the socket's, whatever the app wrote; its sequence number stays.
   const wire::Icmpv4Header h{wire::icmp_type::kEchoRequest, 0,
                              (std::uint32_t{ep.local.port} << 16) | request->echo_seq()};

@@ -163,6 +163,9 @@ core::Result<std::size_t, Errno> UdpLayer::send_to(UdpId id, core::Bytes data, s
   p->id = ctx_.new_packet_id();
   auto out = p->append(wire::kUdpHeaderLen + data.size());
   if (!data.empty()) std::memcpy(out.data() + wire::kUdpHeaderLen, data.data(), data.size());
+  // The boundary socket -> transport: the data leaves the socket (the facade traces the call itself on return).
+  if (ctx_.tracer.on()) [[unlikely]]
+    ctx_.tracer.packet(now, Layer::Socket, core::Dir::Tx, core::TraceKind::Send, p->id, data, core::LayerMarks{});
   wire::UdpHeader h{ep.local.port, to->port, static_cast<std::uint16_t>(out.size())};
   h.emit_with_checksum(out, src, to->addr);
   p->marks.transport = 0;

@@ -43,9 +43,11 @@ inline net::Topology udp_echo_pair() {
 
 inline SimulationFactory factory_for(net::Topology topology) {
   auto shared = std::make_shared<const net::Topology>(std::move(topology));
-  return [shared]() {
+  return [shared](core::TraceSink* sink) {
     std::string error;
-    return Simulation::create(*shared, SimOptions{}, error);
+    SimOptions options;
+    options.trace = sink;
+    return Simulation::create(*shared, options, error);
   };
 }
 

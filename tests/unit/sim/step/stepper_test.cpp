@@ -54,12 +54,15 @@ TEST(StepperPing, CrossesEveryLayerBoundaryInOrder) {
   Stepper s(factory_for(ping_pair()));
   ASSERT_TRUE(s.ok()) << s.error();
   const std::vector<std::string> expected = {
-      // The gratuitous ARP announcements sent when the interfaces came up, arriving 1 ms later.
+      // Start-up: each host announces its address (RFC 5227) as its interface comes up...
+      "client arp tx send", "client link tx send", "client nic tx send",
+      "server arp tx send", "server link tx send", "server nic tx send",
+      // ...and the announcements arrive 1 ms later.
       "server nic rx deliver", "server link rx deliver", "server arp rx deliver", "server arp rx drop",
       "client nic rx deliver", "client link rx deliver", "client arp rx deliver", "client arp rx drop",
-      // 100 ms: the ping app opens its socket and sends; the request goes down and waits for ARP, whose
-      // request goes out. The facade traces each call when it returns, after what it caused below.
-      "client socket none socket_call:socket", "client icmp tx send", "client ipv4 tx send",
+      // 100 ms: the ping app opens its socket and sends: the message leaves the socket, goes down and waits
+      // for ARP, whose request goes out. The facade traces each call when it returns, after what it caused.
+      "client socket none socket_call:socket", "client socket tx send", "client icmp tx send", "client ipv4 tx send",
       "client arp tx queue", "client arp tx send", "client link tx send", "client nic tx send",
       "client socket none socket_call:sendto", "client socket none socket_call:recvfrom",
       // 101 ms: the server answers the ARP request.
@@ -101,7 +104,9 @@ TEST(StepperPing, OnePacketIdFollowsTheRequestDownTheClient) {
 
 TEST(StepperOutput, StepLinesAndSocketCalls) {
   Stepper s(factory_for(udp_echo_pair()));
-  const std::string out = exec(s, "step 20");
+  const std::string out = exec(s, "step 30");
+  EXPECT_CONTAINS(out, "[   0.000000 ms] client  arp    tx send     ARP announce 10.0.0.1 is-at ");
+  EXPECT_CONTAINS(out, "[  10.000000 ms] client  socket tx send     data 100 bytes\n");
   EXPECT_CONTAINS(out, "[   0.000000 ms] server  socket bind(fd=0, 0.0.0.0:7) = 0\n");
   EXPECT_CONTAINS(out, "[  10.000000 ms] client  socket connect(fd=0, 10.0.0.2:7) = 0\n");
   EXPECT_CONTAINS(out, "[  10.000000 ms] client  socket recvfrom(fd=0) = -1 EAGAIN\n");
@@ -114,6 +119,9 @@ TEST(StepperOutput, StepLinesAndSocketCalls) {
 
 TEST(StepperNext, RunsTheRestOfAnEventOrTheNextOneWhole) {
   Stepper s(factory_for(ping_pair()));
+  const std::string startup = exec(s, "next");
+  EXPECT_CONTAINS(startup, "start-up at 0.000000 ms: 6 boundaries\n  client  arp    tx send     ARP announce");
+  EXPECT_EQ(s.position(), (Position{0, 6}));
   const std::string first = exec(s, "next");
   EXPECT_CONTAINS(first, "event 1 at 1.000000 ms: 4 boundaries\n  server  nic    rx deliver  ARP announce");
   EXPECT_EQ(s.position(), (Position{1, 4}));
@@ -130,7 +138,7 @@ TEST(StepperBreak, HostLayerProtoPortAndTime) {
     Stepper s(factory_for(ping_pair()));
     exec(s, "break host=server layer=icmp");
     const std::string out = exec(s, "continue");
-    EXPECT_CONTAINS(out, "Breakpoint 1 (host=server layer=icmp), after 33 boundaries:\n");
+    EXPECT_CONTAINS(out, "Breakpoint 1 (host=server layer=icmp), after 40 boundaries:\n");
     EXPECT_EQ(key(s, *s.current()), "server icmp rx deliver");
     exec(s, "continue");
     EXPECT_EQ(key(s, *s.current()), "server icmp tx send");
@@ -145,6 +153,11 @@ TEST(StepperBreak, HostLayerProtoPortAndTime) {
   {
     Stepper s(factory_for(ping_pair()));
     exec(s, "break proto=arp host=client dir=tx");
+    exec(s, "continue");
+    EXPECT_EQ(key(s, *s.current()), "client arp tx send");
+    EXPECT_CONTAINS(exec(s, "print packet"), "ARP announce 10.0.0.1");  // start-up: the announcement
+    exec(s, "continue");  // its trip down the client's link and NIC layers is ARP too
+    exec(s, "continue");
     exec(s, "continue");
     EXPECT_EQ(key(s, *s.current()), "client arp tx send");
     EXPECT_CONTAINS(exec(s, "print packet"), "ARP who-has 10.0.0.2 tell 10.0.0.1");
@@ -174,7 +187,7 @@ TEST(StepperBreak, HostLayerProtoPortAndTime) {
     Stepper s(factory_for(ping_pair()));
     exec(s, "break flags=SYN,ACK");  // no TCP in this run: nothing matches
     EXPECT_CONTAINS(exec(s, "continue"), "The run has ended: no more events");
-    EXPECT_EQ(s.boundaries_passed(), 44u);
+    EXPECT_EQ(s.boundaries_passed(), 51u);
   }
 }
 
@@ -315,7 +328,7 @@ TEST(StepperScript, TranscriptEchoesCommandsAndReportsUnknownOnes) {
             "(strata) break host=server layer=icmp\n"
             "Breakpoint 1: host=server layer=icmp\n"
             "(strata) continue\n"
-            "Breakpoint 1 (host=server layer=icmp), after 33 boundaries:\n"
+            "Breakpoint 1 (host=server layer=icmp), after 40 boundaries:\n"
             "[ 103.000000 ms] server  icmp   rx deliver  10.0.0.1 > 10.0.0.2 ICMP echo request id N seq 1\n"
             "(strata) quit\n");
   EXPECT_CONTAINS(exec(s, "help"), "  step [N]      (s)  show the next layer boundary");
@@ -323,7 +336,7 @@ TEST(StepperScript, TranscriptEchoesCommandsAndReportsUnknownOnes) {
 }
 
 TEST(StepperScript, NoSimulationIsReported) {
-  Stepper s([]() { return std::unique_ptr<Simulation>(); });
+  Stepper s([](core::TraceSink*) { return std::unique_ptr<Simulation>(); });
   EXPECT_FALSE(s.ok());
   EXPECT_EQ(exec(s, "step"), "No simulation: the scenario could not be built.\n");
 }
