@@ -4,7 +4,8 @@
 // echo replies (header + data) with the sender's address.
 //
 // Timing: request k goes at start + k·interval and waits for its reply until one interval after it was sent
-// (1 s when the interval is 0, and then the next request follows at once). Replies are matched by sequence
+// (1 s when the interval is 0, and then the next request follows at once; a request that cannot be sent waits
+// as long). Replies are matched by sequence
 // number; a late reply to an earlier request still counts, a duplicate does not.
 // Counts (DESIGN.md §6): bytes_sent = data bytes of the requests sent (`size` each, the echo header not
 // counted), bytes_received = data bytes of the replies counted. ok when at least one reply came back.
@@ -15,6 +16,7 @@
 
 #include "sim/apps/blocking_socket.hpp"
 #include "sim/apps/builtin_apps.hpp"
+#include "sim/engine/time_math.hpp"
 #include "stack/wire/icmpv4.hpp"
 
 namespace strata::sim::apps {
@@ -79,15 +81,21 @@ Task<AppResult> ping(AppEnv& env, net::AppSpec spec) {
   const core::Bytes data = core::Bytes(request).subspan(wire::kIcmpHeaderLen);
   std::vector<std::byte> reply(wire::kIcmpHeaderLen + kMaxPingSize);
 
-  std::vector<core::Instant> sent_at(count);
-  std::vector<bool> sent(count), answered(count);
+  // A reply names its request by a 16-bit sequence number, so only the latest 65536 requests can be told
+  // apart: their state sits in a ring indexed by k mod the window. why: memory in proportion to `count` is a
+  // crash waiting for `count = 1000000000`.
+  const std::uint64_t window = std::min<std::uint64_t>(count, std::uint64_t{1} << 16);
+  std::vector<core::Instant> sent_at(window);
+  std::vector<bool> sent(window), answered(window);
   std::uint64_t transmitted = 0;
   RttStats rtt;
   std::optional<std::string> first_error;
   const core::Instant start = env.now();
 
   for (std::uint64_t k = 0; k < count; ++k) {
-    co_await sleep_until(env, start + interval * static_cast<std::int64_t>(k));
+    co_await sleep_until(env, engine::saturating_add(start, engine::saturating_mul(interval, k)));
+    const std::uint64_t slot = k % window;
+    sent[slot] = answered[slot] = false;  // request k - window is out of reach now
 
     // Echo request: type 8, code 0; checksum and identifier left zero for the stack; sequence from 1, as
     // ping.
@@ -99,18 +107,22 @@ Task<AppResult> ping(AppEnv& env, net::AppSpec spec) {
     core::store_be16(request.data() + 6, seq);
     auto sent_bytes = co_await sock.sendto(request, SockAddrIn{to, 0});
     if (!sent_bytes) {
-      // As ping: report it and go on with the next request.
+      // As ping: report it and go on with the next request, after the wait a reply would have had. why the
+      // wait: at interval 0 a send that fails at once (no route) would otherwise loop `count` times inside
+      // one engine event, where no event cap can stop it.
       if (!first_error) first_error = call_error("sendto", sent_bytes.error());
+      if (interval == core::Duration::zero())
+        co_await sleep_until(env, engine::saturating_add(env.now(), reply_wait));
       continue;
     }
     ++transmitted;
     result.bytes_sent += size;
-    sent[k] = true;
-    sent_at[k] = env.now();
+    sent[slot] = true;
+    sent_at[slot] = env.now();
     result.detail = summary(transmitted, rtt);
 
-    const core::Instant deadline = sent_at[k] + reply_wait;
-    while (!answered[k]) {
+    const core::Instant deadline = engine::saturating_add(sent_at[slot], reply_wait);
+    while (!answered[slot]) {
       SockAddrIn from;
       auto got = co_await sock.recvfrom(reply, &from, deadline);
       if (!got) {
@@ -124,8 +136,8 @@ Task<AppResult> ping(AppEnv& env, net::AppSpec spec) {
         continue;
       // The sequence number names the latest request with those 16 bits.
       const std::uint64_t back = (k + 1 - core::load_be16(message, 6)) & 0xffff;
-      if (back > k) continue;
-      const std::uint64_t index = k - back;
+      if (back > k) continue;  // also keeps back below the window: it is at most min(k, 65535)
+      const std::uint64_t index = (k - back) % window;
       if (!sent[index] || answered[index]) continue;  // not ours, or a duplicate
       const core::Bytes echoed = message.subspan(wire::kIcmpHeaderLen);
       if (!std::ranges::equal(echoed, data)) continue;

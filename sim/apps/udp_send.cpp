@@ -13,13 +13,15 @@
 // with ok = false and "send: E…" / "recv: ECONNREFUSED" in `error`.
 //
 // Datagram k is the payload stream k of the app's seed with k in its first 4 bytes (big-endian), so an echo
-// names the datagram it should equal. Datagrams shorter than 4 bytes are matched against every one sent.
+// names the datagram it should equal. Datagrams shorter than 4 bytes are matched against the latest 4096
+// sent.
 #include <algorithm>
 #include <string>
 #include <vector>
 
 #include "sim/apps/blocking_socket.hpp"
 #include "sim/apps/builtin_apps.hpp"
+#include "sim/engine/time_math.hpp"
 
 namespace strata::sim::apps {
 
@@ -34,9 +36,14 @@ void make_datagram(std::uint64_t seed, std::uint64_t index, core::MutBytes out) 
 class EchoTally {
  public:
   EchoTally(std::uint64_t seed, std::uint64_t count, std::size_t size)
-      : seed_(seed), size_(size), came_back_(count), expected_(size) {}
+      : seed_(seed), size_(size), count_(count), expected_(size) {}
 
-  void sent(std::uint64_t index) { sent_ = index + 1; }
+  // why: came_back_ grows with what was sent, not with `count`: memory in proportion to `count` is a crash
+  // waiting for `count = 1000000000`.
+  void sent(std::uint64_t index) {
+    sent_ = index + 1;
+    if (came_back_.size() < sent_) came_back_.resize(sent_);
+  }
   /// One datagram that came back.
   void received(core::Bytes echo) {
     ++echoes_;
@@ -50,7 +57,7 @@ class EchoTally {
       ++distinct_;
     }
   }
-  bool all_back() const { return distinct_ == came_back_.size(); }
+  bool all_back() const { return distinct_ == count_; }
   std::uint64_t echoes() const { return echoes_; }
   std::uint64_t distinct() const { return distinct_; }
   std::uint64_t mismatched() const { return mismatched_; }
@@ -63,7 +70,8 @@ class EchoTally {
       if (index >= sent_ || !equals(index, echo)) return std::nullopt;
       return index;
     }
-    for (std::uint64_t index = 0; index < sent_; ++index)
+    // Bounded: a search through every datagram sent would make a long run quadratic.
+    for (std::uint64_t index = sent_ - std::min(sent_, kShortMatchWindow); index < sent_; ++index)
       if (equals(index, echo)) return index;
     return std::nullopt;
   }
@@ -72,8 +80,11 @@ class EchoTally {
     return std::ranges::equal(echo, core::Bytes(expected_));
   }
 
+  static constexpr std::uint64_t kShortMatchWindow = 4096;  // datagrams under 4 bytes: the latest searched
+
   std::uint64_t seed_;
   std::size_t size_;
+  std::uint64_t count_;
   std::vector<bool> came_back_;
   std::vector<std::byte> expected_;
   std::uint64_t sent_ = 0, echoes_ = 0, distinct_ = 0, mismatched_ = 0;
@@ -135,7 +146,7 @@ Task<AppResult> udp_send(AppEnv& env, net::AppSpec spec) {
 
   const core::Instant start = env.now();
   for (std::uint64_t k = 0; k < count; ++k) {
-    const core::Instant send_at = start + interval * static_cast<std::int64_t>(k);
+    const core::Instant send_at = engine::saturating_add(start, engine::saturating_mul(interval, k));
     if (auto e = co_await collect_echoes(sock, in, send_at, false, tally, result); e != core::Errno::Ok)
       co_return finish(k, call_error("recv", e));
     make_datagram(env.seed(), k, datagram);
@@ -144,8 +155,8 @@ Task<AppResult> udp_send(AppEnv& env, net::AppSpec spec) {
     result.bytes_sent += *sent;
     tally.sent(k);
   }
-  if (auto e = co_await collect_echoes(sock, in, env.now() + grace, true, tally, result);
-      e != core::Errno::Ok)
+  const core::Instant grace_end = engine::saturating_add(env.now(), grace);
+  if (auto e = co_await collect_echoes(sock, in, grace_end, true, tally, result); e != core::Errno::Ok)
     co_return finish(count, call_error("recv", e));
   co_return finish(count, std::nullopt);
 }

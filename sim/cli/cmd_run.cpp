@@ -2,6 +2,7 @@
 // `strata run SCENARIO.toml [--seed N] [--until TIME] [--pcap-dir DIR] [--json]` (DESIGN.md §5).
 #include <cstdio>
 #include <memory>
+#include <string>
 
 #include "sim/cli/commands.hpp"
 #include "sim/scenario/loader.hpp"
@@ -18,6 +19,7 @@ struct RunArgs {
   std::string until;
   std::string pcap_dir;
   bool json = false;
+  std::uint64_t max_events = sim::SimOptions::kDefaultMaxEvents;
 };
 
 }  // namespace
@@ -34,9 +36,15 @@ std::function<int()> add_run(CLI::App& app) {
                   "one, the run ends when nothing is left to do, at most after 1 hour of virtual time)");
   cmd->add_option("--pcap-dir", args->pcap_dir, "write one pcap per interface, named HOST-IFACE.pcap");
   cmd->add_flag("--json", args->json, "print one JSON summary object instead of the human summary");
+  cmd->add_option("--max-events", args->max_events,
+                  "stop the run after this many engine events, whatever the virtual time (default " +
+                      std::to_string(sim::SimOptions::kDefaultMaxEvents) +
+                      "; 0: no cap). A run cut short this way exits 1: it guards against scenarios that make "
+                      "events faster than time moves, such as a loop of switches (a broadcast storm) or a "
+                      "flood at interval 0");
   cmd->footer(
-      "Exit status: 0 when every app reached its end as designed, 1 when an app failed, 2 when the scenario "
-      "cannot be read or built (the message names file, line and key).");
+      "Exit status: 0 when every app reached its end as designed, 1 when an app failed or the run hit "
+      "--max-events, 2 when the scenario cannot be read or built (the message names file, line and key).");
   return [args, cmd]() {
     sim::SimOptions options;
     if (cmd->count("--seed")) options.seed = args->seed;
@@ -49,9 +57,16 @@ std::function<int()> add_run(CLI::App& app) {
       options.until = t.value();
     }
     options.pcap_dir = args->pcap_dir;
+    options.max_events = args->max_events;
     auto topology = sim::scenario::load_scenario_file(args->scenario);
     if (!topology) {
       std::fprintf(stderr, "strata run: %s\n", topology.error().text().c_str());
+      return 2;
+    }
+    if (topology.value().hosts.empty()) {
+      // An empty file loads (as an empty network), but there is nothing to run: most likely the wrong file.
+      std::fprintf(stderr, "strata run: %s: nothing to run: no [[host]] in it (see DESIGN.md §6)\n",
+                   args->scenario.c_str());
       return 2;
     }
     std::string error;
@@ -65,6 +80,16 @@ std::function<int()> add_run(CLI::App& app) {
     const std::string out =
         args->json ? sim::summary_json(*simulation) + "\n" : sim::summary_text(*simulation, args->scenario);
     std::fwrite(out.data(), 1, out.size(), stdout);
+    if (simulation->event_limit_hit()) {
+      std::fprintf(stderr,
+                   "strata run: %s: stopped after %llu events at %s of virtual time, before its end "
+                   "(--max-events %llu): does it loop (switches joined in a ring, a broadcast storm) or "
+                   "flood (an interval of 0)?\n",
+                   args->scenario.c_str(), static_cast<unsigned long long>(simulation->events()),
+                   sim::scenario::format_time(simulation->now().time_since_epoch()).c_str(),
+                   static_cast<unsigned long long>(simulation->max_events()));
+      return 1;
+    }
     return simulation->all_apps_ok() ? 0 : 1;
   };
 }

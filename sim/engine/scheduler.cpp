@@ -69,9 +69,11 @@ std::optional<core::Instant> Scheduler::next_time() {
   return core::instant_from_ns(heap_.front().time);
 }
 
-bool Scheduler::run_one() {
+bool Scheduler::run_one() { return run_one_until(core::Instant::max()); }
+
+bool Scheduler::run_one_until(core::Instant until) {
   pop_dead();
-  if (heap_.empty()) return false;
+  if (heap_.empty() || heap_.front().time > core::to_ns(until)) return false;
   const Entry e = heap_.front();
   std::pop_heap(heap_.begin(), heap_.end(), later);
   heap_.pop_back();
@@ -89,12 +91,7 @@ bool Scheduler::run_one() {
 
 std::uint64_t Scheduler::run_until(core::Instant until) {
   std::uint64_t n = 0;
-  for (;;) {
-    const auto t = next_time();
-    if (!t || *t > until) break;
-    run_one();
-    ++n;
-  }
+  while (run_one_until(until)) ++n;
   if (until > now_) now_ = until;
   return n;
 }

@@ -60,6 +60,8 @@ class Scheduler {
 
   /// Dispatches the next event; false when none is pending.
   bool run_one();
+  /// Dispatches the next event if it is due at or before `until`; false otherwise (now is left alone).
+  bool run_one_until(core::Instant until);
   /// Dispatches every event due at or before `until`, then sets now to `until`. Returns the count.
   std::uint64_t run_until(core::Instant until);
   /// Dispatches at most n events. Returns the count.

@@ -5,6 +5,7 @@
 #include <cassert>
 #include <utility>
 
+#include "sim/engine/time_math.hpp"
 #include "stack/wire/ethernet.hpp"
 
 namespace strata::sim::net {
@@ -48,6 +49,11 @@ std::size_t slot_count(const core::BufferPool& pool, const LinkConfig& config) {
 
 core::Duration SimLink::serialization_time(std::size_t bytes, std::uint64_t rate_bps) {
   if (rate_bps == 0) return core::Duration{0};
+  // Frames are small: bytes * 8e9 fits 64 bits below 2.3 GB, so the common case needs no 128-bit division.
+  if (bytes < (std::uint64_t{1} << 31)) {
+    const std::uint64_t bits_ns = static_cast<std::uint64_t>(bytes) * 8'000'000'000u;
+    return core::Duration{static_cast<std::int64_t>(bits_ns / rate_bps + (bits_ns % rate_bps != 0))};
+  }
   const unsigned __int128 bits_ns = static_cast<unsigned __int128>(bytes) * 8u * 1'000'000'000u;
   return core::Duration{static_cast<std::int64_t>((bits_ns + rate_bps - 1) / rate_bps)};
 }
@@ -61,10 +67,7 @@ SimLink::SimLink(engine::Scheduler& sched, core::BufferPool& pool, LinkConfig co
       config_(config),
       dirs_{{Direction(*this, 0, pool, config_, derive_seed(config_.seed, 0)),
              Direction(*this, 1, pool, config_, derive_seed(config_.seed, 1))}},
-      slots_(slot_count(pool, config_)) {
-  free_slots_.reserve(slots_.size());
-  for (std::size_t i = slots_.size(); i-- > 0;) free_slots_.push_back(static_cast<std::uint32_t>(i));
-}
+      slot_capacity_(slot_count(pool, config_)) {}
 
 SimLink::~SimLink() {
   for (auto& s : slots_) sched_.cancel(s.event);
@@ -127,23 +130,34 @@ core::Result<void> SimLink::enter_wire(int dir, core::PacketBuf&& frame, core::I
     ++d.stats.dropped_queue;
     return core::fail(core::Reason::NicQueueFull);
   }
-  if (free_slots_.empty()) {
+  if (free_slots_.empty() && slots_.size() >= slot_capacity_) {
     ++d.stats.dropped_no_buffer;
     return core::fail(core::Reason::NicNoBuffer);
   }
   const core::Instant start = std::max(now, d.busy_until);
-  const core::Instant serialized = start + serialization_time(bytes.size(), config_.rate_bps);
+  // Saturating: at 1 bps a million queued jumbo frames keep the wire busy for longer than int64 ns holds.
+  const core::Instant serialized =
+      engine::saturating_add(start, serialization_time(bytes.size(), config_.rate_bps));
   d.busy_until = serialized;
   d.in_queue.push(core::Instant{serialized});
   ++d.stats.frames;
   d.stats.bytes += bytes.size();
 
-  const std::uint32_t slot = free_slots_.back();
-  free_slots_.pop_back();
+  std::uint32_t slot;
+  if (!free_slots_.empty()) {
+    slot = free_slots_.back();
+    free_slots_.pop_back();
+  } else {
+    // why grow here rather than size the array at construction: the capacity is the pool's whole size on a
+    // link without a rate, and a scenario of 10,000 such links would take gigabytes for frames never sent.
+    slot = static_cast<std::uint32_t>(slots_.size());
+    slots_.emplace_back();
+    free_slots_.reserve(slots_.size());  // so the push_back when it is freed never allocates
+  }
   InFlight& f = slots_[slot];
   f.frame = std::move(frame);
   f.dir = static_cast<std::uint8_t>(dir);
-  f.event = sched_.schedule_at(serialized + config_.delay, *this, slot);
+  f.event = sched_.schedule_at(engine::saturating_add(serialized, config_.delay), *this, slot);
   return {};
 }
 

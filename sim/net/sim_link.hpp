@@ -2,8 +2,9 @@
 // SimLink: a full-duplex point-to-point cable between two link ends (host interfaces or switch ports), with a
 // rate, a propagation delay, a drop-tail queue and an MTU per direction, and seeded faults (loss, corruption,
 // duplication, reordering) through a nic::FaultInjector in front of each direction's wire. Frames in flight
-// are the PacketBufs handed in, moved (never copied) into a slot array sized at construction; each delivery
-// is one scheduler event. Not for: switching (LearningSwitch) or building a topology (Simulation).
+// are the PacketBufs handed in, moved (never copied) into a slot array that grows to its high-water mark;
+// each delivery is one scheduler event. Not for: switching (LearningSwitch) or building a topology
+// (Simulation).
 #pragma once
 
 #include <array>
@@ -51,9 +52,10 @@ struct LinkDirStats {
 ///    even with zero rate and delay; frames of one direction arrive in the order they entered.
 ///  - The injector's verdicts come first (a lost frame never reaches the checks above). When it holds a
 ///    reordered frame, the link schedules an event at its next_deadline() that calls advance().
-/// Slots: the fixed array holds every frame in flight in both directions; it is sized at construction to
+/// Slots: the array holds every frame in flight in both directions; its capacity, fixed at construction, is
 /// min(slots of the pool, 2 x (queue + the frames of 14 bytes the propagation delay can hold + 1)) (the pool
-/// bound: frames in flight are slots of that pool). No allocation per frame.
+/// bound: frames in flight are slots of that pool). It grows to its high-water mark as frames come, then is
+/// reused: no allocation per frame in steady state.
 /// Lifetimes: the scheduler and the pool outlive the link; destroying the link cancels its pending events.
 class SimLink final : private engine::EventTarget {
  public:
@@ -73,7 +75,8 @@ class SimLink final : private engine::EventTarget {
   std::uint64_t dropped() const;  // both directions
 
   const LinkConfig& config() const { return config_; }
-  std::size_t slot_capacity() const { return slots_.size(); }
+  /// The most frames in flight at once (both directions); the slot array grows to its high-water mark.
+  std::size_t slot_capacity() const { return slot_capacity_; }
   /// ceil(bytes * 8 * 1e9 / rate_bps) ns; zero when rate_bps is 0.
   static core::Duration serialization_time(std::size_t bytes, std::uint64_t rate_bps);
 
@@ -127,7 +130,8 @@ class SimLink final : private engine::EventTarget {
   engine::Scheduler& sched_;
   LinkConfig config_;
   std::array<Direction, 2> dirs_;
-  std::vector<InFlight> slots_;
+  std::size_t slot_capacity_;
+  std::vector<InFlight> slots_;  // grows on demand up to slot_capacity_, then reused
   std::vector<std::uint32_t> free_slots_;
 };
 

@@ -160,6 +160,12 @@ class Checker {
 
   bool check_sim() {
     if (t_.until && t_.until->count() <= 0) return fail("", "sim.until", "expected a time above 0");
+    if (t_.until) return check_time("", *t_.until, "sim.until");
+    return false;
+  }
+
+  bool check_time(const std::string& where, core::Duration d, const std::string& key) {
+    if (d > kMaxTime) return fail(where, key, "too large: at most " + std::string(kMaxTimeText));
     return false;
   }
 
@@ -272,7 +278,7 @@ class Checker {
     const std::string base = indexed("switch", s);
     if (check_name(sw.name, sw.where, base + ".name", NodeKind::sw, s)) return true;
     if (sw.aging.count() <= 0) return fail(sw.where, base + ".aging", "expected a time above 0");
-    return false;
+    return check_time(sw.where, sw.aging, base + ".aging");
   }
 
   bool check_end(const LinkSpec& link, const LinkEndSpec& end, const std::string& key, std::size_t l) {
@@ -320,6 +326,7 @@ class Checker {
       return fail(link.where, base + ".b", "a link from " + quoted(link.a.node) + " to itself");
     if (check_end(link, link.b, base + ".b", l)) return true;
     if (link.delay.count() < 0) return fail(link.where, base + ".delay", "a delay cannot be negative");
+    if (check_time(link.where, link.delay, base + ".delay")) return true;
     if (link.queue < 1 || link.queue > kMaxQueue)
       return fail(link.where, base + ".queue",
                   "expected a queue of 1 to 1000000 frames, got " + std::to_string(link.queue));
@@ -341,6 +348,7 @@ class Checker {
       return fail(app.where, base + ".kind",
                   "unknown app kind " + quoted(app.kind) + " (kinds: " + joined(app_kinds()) + ")");
     if (app.at.count() < 0) return fail(app.where, base + ".at", "a start time cannot be negative");
+    if (check_time(app.where, app.at, base + ".at")) return true;
 
     // Which keys are set, in the design's order, so the first one a kind does not take is named.
     const std::pair<std::string_view, bool> given[] = {
@@ -385,6 +393,7 @@ class Checker {
                       std::to_string(*app.size));
     if (app.interval && app.interval->count() < 0)
       return fail(app.where, base + ".interval", "an interval cannot be negative");
+    if (app.interval && check_time(app.where, *app.interval, base + ".interval")) return true;
     if (app.url && app.url->rfind("http://", 0) != 0)
       return fail(app.where, base + ".url",
                   "expected a URL like \"http://10.0.0.2/index.html\", got " + quoted(*app.url));

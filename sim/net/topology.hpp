@@ -111,6 +111,11 @@ inline constexpr std::size_t kMaxEntries = 10'000;
 inline constexpr std::size_t kMaxIfacesPerHost = 1'000;
 inline constexpr std::size_t kMaxQueue = 1'000'000;      // frames per link direction
 inline constexpr std::uint64_t kMaxUdpPayload = 65'507;  // 65535 - 20 (IPv4) - 8 (UDP or ICMP echo header)
+/// Cap on every time in a scenario (until, at, delay, interval, aging) and on --until: 10^9 s, about 31
+/// years. why: virtual time is int64 nanoseconds (292 years); keeping the run's clock far below that lets the
+/// stack and the apps add their timeouts to `now` without overflowing.
+inline constexpr core::Duration kMaxTime = std::chrono::seconds(1'000'000'000);
+inline constexpr std::string_view kMaxTimeText = "1000000000s (about 31 years)";
 
 /// An app's `to`: "A.B.C.D" or "A.B.C.D:PORT".
 struct AppTarget {

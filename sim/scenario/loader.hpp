@@ -28,7 +28,8 @@ struct ScenarioError {
 
 using LoadResult = core::Result<net::Topology, ScenarioError>;
 
-/// Reads and loads a scenario file. Files over 64 MiB are refused unread.
+/// Reads and loads a scenario file. Anything but a regular file (a directory, a FIFO, a device) and files
+/// over 8 MiB are refused unread.
 LoadResult load_scenario_file(const std::string& path);
 
 /// Loads scenario text; `name` stands for the file in errors and `where` fields.

@@ -3,10 +3,29 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <set>
+#include <string_view>
 
 #include "sim/apps/app_registry.hpp"
 
 namespace strata::sim {
+
+namespace {
+
+/// A host or interface name as part of a file name: '/', control bytes and anything a shell would trip on
+/// become '_'; letters, digits, ".-_+@=," and non-ASCII (UTF-8) bytes stay.
+std::string file_name_part(std::string_view name) {
+  std::string out(name);
+  for (char& c : out) {
+    const auto u = static_cast<unsigned char>(c);
+    const bool keep = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                      u >= 0x80 || std::string_view(".-_+@=,").find(c) != std::string_view::npos;
+    if (!keep) c = '_';
+  }
+  return out;
+}
+
+}  // namespace
 
 std::uint64_t mix_seed(std::uint64_t seed, std::uint64_t index) {
   std::uint64_t z = seed + 0x9e3779b97f4a7c15ULL * (index + 1);
@@ -162,6 +181,8 @@ std::unique_ptr<Simulation> Simulation::create(const net::Topology& topology, Si
 }
 
 std::optional<std::string> Simulation::build(const net::Topology& topo) {
+  if (options_.until && (options_.until->count() <= 0 || *options_.until > net::kMaxTime))
+    return "--until: expected a time above 0 and at most " + std::string(net::kMaxTimeText);
   const auto until = options_.until ? options_.until : topo.until;
   explicit_until_ = until.has_value();
   end_ = core::Instant(until.value_or(options_.default_limit));
@@ -179,6 +200,7 @@ std::optional<std::string> Simulation::build(const net::Topology& topo) {
     config.seed = mix_seed(seed_, 1000 + i);
     config.ipv4.forward = hs.forward;
     auto node = std::make_unique<HostNode>(*this, core::HostId{static_cast<std::uint32_t>(i + 1)}, config, hs.name);
+    if (options_.trace) node->host.set_trace_sink(options_.trace);
     for (const auto& is : hs.ifaces) {
       auto port = std::make_unique<IfacePort>(*node);
       port->name = is.name;
@@ -245,6 +267,7 @@ std::optional<std::string> Simulation::build(const net::Topology& topo) {
   }
 
   // Attach every interface (pcap tap in front when asked), set addresses, add routes.
+  std::set<std::string> pcap_files;
   for (std::size_t h = 0; h < hosts_.size(); ++h) {
     auto& node = *hosts_[h];
     const auto& hs = topo.hosts[h];
@@ -259,7 +282,13 @@ std::optional<std::string> Simulation::build(const net::Topology& topo) {
         nic = port.unplugged.get();
       }
       if (!options_.pcap_dir.empty()) {
-        const std::string path = options_.pcap_dir + "/" + hs.name + "-" + is.name + ".pcap";
+        // why: names come from the scenario file; a '/' (or "..") in them must not place a file outside the
+        // directory, and a NUL would cut the path short.
+        const std::string file = file_name_part(hs.name) + "-" + file_name_part(is.name) + ".pcap";
+        if (!pcap_files.insert(file).second)
+          return is.where + ": pcap file " + file + " would be written twice (names that differ only in " +
+                 "characters not kept in file names)";
+        const std::string path = options_.pcap_dir + "/" + file;
         std::string err;
         auto writer = nic::PcapWriter::open(path, err);
         if (!writer) return path + ": " + err;
@@ -350,15 +379,20 @@ bool Simulation::finished() {
 }
 
 bool Simulation::run_one() {
-  if (finished()) return false;
-  return sched_.run_one();
+  if (options_.max_events != 0 && sched_.dispatched() >= options_.max_events) {
+    // At the cap: the run is over, and cut short unless nothing was left to do before its end anyway.
+    if (!finished()) event_limit_hit_ = true;
+    return false;
+  }
+  return sched_.run_one_until(end_);
 }
 
 void Simulation::run() {
   while (run_one()) {
   }
-  // Explicit `until`: the run lasted that long. Otherwise it ended with its last event.
-  if (!explicit_until_) end_ = sched_.now();
+  // Explicit `until`: the run lasted that long. Otherwise it ended with its last event; cut short by the
+  // event cap, it ended where it stopped.
+  if (!explicit_until_ || event_limit_hit_) end_ = sched_.now();
 }
 
 void Simulation::set_trace_sink(core::TraceSink* sink) {

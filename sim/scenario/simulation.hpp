@@ -29,8 +29,16 @@ struct SimOptions {
   std::optional<std::uint64_t> seed;        // overrides the scenario's
   std::optional<core::Duration> until;      // overrides the scenario's
   std::string pcap_dir;                     // empty: no pcaps
+  /// Installed on every host as it is built, so start-up (ARP announcements at attach) is traced too.
+  core::TraceSink* trace = nullptr;
   /// With no `until` anywhere, a run stops when nothing is pending or at this virtual time.
   core::Duration default_limit = std::chrono::hours(1);
+  /// Engine events one run may dispatch; 0: no cap. A run that reaches it stops there and
+  /// event_limit_hit() says so. why: virtual time bounds nothing when a scenario makes events faster than
+  /// time moves (a broadcast storm around a loop of switches over zero-delay links, a flood at interval 0),
+  /// and a bound on events, unlike one on wall-clock time, stops every run at the same place on any machine.
+  std::uint64_t max_events = kDefaultMaxEvents;
+  static constexpr std::uint64_t kDefaultMaxEvents = 100'000'000;
 };
 
 struct AppReport {
@@ -72,7 +80,12 @@ class Simulation {
   /// One engine event (the stepper's `next`); false when the run is over.
   bool run_one();
   bool finished();
+  /// The end of the run: its `until`, or (without one) the time of its last event; when the event cap
+  /// stopped it, the time it stopped at.
   core::Instant end_time() const { return end_; }
+  /// True once the run stopped at SimOptions::max_events with events still due before its end.
+  bool event_limit_hit() const { return event_limit_hit_; }
+  std::uint64_t max_events() const { return options_.max_events; }
 
   engine::Scheduler& scheduler() { return sched_; }
   const engine::Scheduler& scheduler() const { return sched_; }
@@ -110,6 +123,7 @@ class Simulation {
   std::uint64_t seed_;
   core::Instant end_{};
   bool explicit_until_ = false;
+  bool event_limit_hit_ = false;
   engine::Scheduler sched_;
   core::BufferPool pool_;
   std::vector<std::unique_ptr<HostNode>> hosts_;
