@@ -56,6 +56,7 @@ enum class Reason : std::uint8_t {
   IcmpUnknownType,
   IcmpRateLimited,
   IcmpBadQuote,
+  IcmpQueueFull,  // a ping socket's receive queue
   // UDP
   UdpTruncated,
   UdpBadLength,
@@ -117,6 +118,7 @@ inline constexpr std::array<ReasonInfo, static_cast<std::size_t>(Reason::kCount)
     {Reason::IcmpUnknownType, "icmp.unknown_type"},
     {Reason::IcmpRateLimited, "icmp.rate_limited"},
     {Reason::IcmpBadQuote, "icmp.bad_quote"},
+    {Reason::IcmpQueueFull, "icmp.queue_full"},
     {Reason::UdpTruncated, "udp.truncated"},
     {Reason::UdpBadLength, "udp.bad_length"},
     {Reason::UdpBadChecksum, "udp.bad_checksum"},

@@ -57,9 +57,9 @@ bool PingLayer::receive_echo_reply(core::RxFrame& f, const wire::Ipv4View& ip, c
   f.marks.payload = static_cast<std::uint16_t>(f.marks.transport + wire::kIcmpHeaderLen);
   // The app reads the whole ICMP message, header included, as from a Linux ping socket.
   if (!ep->queue.push(msg.bytes(), Endpoint{ip.src(), 0}, ep->local)) {
-    // why no ctx_.drop: core has no reason for a full ping socket queue yet; the socket counts it.
     ++ep->drops;
     ++dropped_;
+    ctx_.drop(f, Layer::Icmp, Reason::IcmpQueueFull);
     return true;
   }
   ++delivered_;

@@ -367,6 +367,7 @@ TEST_F(SmallPingQueue, AFullQueueDropsAndCountsTheReply) {
   for (std::uint16_t seq = 0; seq < 6; ++seq) nic_.inject(reply_frame(42, seq, test::pattern(8)), at_ms(5));
   EXPECT_EQ(host_->ping().delivered(), 4u);
   EXPECT_EQ(host_->ping().dropped(), 2u);
+  EXPECT_EQ(host_->counters().get("icmp.drop.queue_full"), 2u);  // counted and named at the one drop site
   EXPECT_FALSE(host_->icmp().pop_echo_reply());  // a full socket queue does not hand replies elsewhere
   std::vector<std::byte> buf(64);
   for (std::uint16_t seq = 0; seq < 4; ++seq) {
