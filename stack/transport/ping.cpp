@@ -78,16 +78,7 @@ void PingLayer::receive_echo_error(core::RxFrame&, const net::IcmpErrorInfo& e) 
   if (auto err = errno_for_icmp_error(e.type, e.code)) ep->pending_error = *err;
 }
 
-core::Result<PingId, Errno> PingLayer::open() {
-  for (PingId i = 0; i < eps_.size(); ++i)
-    if (!eps_[i]) {
-      eps_[i] = std::make_unique<Ep>(config_);
-      return i;
-    }
-  if (eps_.size() >= config_.max_sockets) return core::fail(Errno::EMFILE_);
-  eps_.push_back(std::make_unique<Ep>(config_));
-  return static_cast<PingId>(eps_.size() - 1);
-}
+core::Result<PingId, Errno> PingLayer::open() { return open_endpoint(eps_, config_.max_sockets, config_); }
 
 void PingLayer::close(PingId id) {
   if (!valid(id)) return;

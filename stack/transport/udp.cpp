@@ -87,16 +87,7 @@ void UdpLayer::report(core::RxFrame& f, const wire::Ipv4View& ip) {
   report_udp(*f.report, ip.payload(), ip.total_length() - ip.header_len(), ip.src(), ip.dst(), !ip.is_fragment());
 }
 
-core::Result<UdpId, Errno> UdpLayer::open() {
-  for (UdpId i = 0; i < eps_.size(); ++i)
-    if (!eps_[i]) {
-      eps_[i] = std::make_unique<Ep>(config_);
-      return i;
-    }
-  if (eps_.size() >= config_.max_endpoints) return core::fail(Errno::EMFILE_);
-  eps_.push_back(std::make_unique<Ep>(config_));
-  return static_cast<UdpId>(eps_.size() - 1);
-}
+core::Result<UdpId, Errno> UdpLayer::open() { return open_endpoint(eps_, config_.max_endpoints, config_); }
 
 void UdpLayer::close(UdpId id) {
   if (!valid(id)) return;
