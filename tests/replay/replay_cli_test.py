@@ -7,21 +7,11 @@ import argparse
 import json
 import os
 import shutil
-import subprocess
 import sys
 import tempfile
 
-failures = []
-
-
-def check(cond, what):
-    print(("ok   " if cond else "FAIL ") + what)
-    if not cond:
-        failures.append(what)
-
-
-def run(*args, **kw):
-    return subprocess.run(list(args), capture_output=True, text=True, timeout=120, **kw)
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "support"))
+from cli_check import check, run, summary  # noqa: E402
 
 
 def main():
@@ -95,8 +85,7 @@ def main():
     check(p.returncode == 0 and "per-layer summary" in p.stdout and "udp" in p.stdout,
           "default output: per-packet lines and the per-layer summary")
 
-    print(f"{len(failures)} failed")
-    return 1 if failures else 0
+    return summary()
 
 
 if __name__ == "__main__":
