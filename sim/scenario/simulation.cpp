@@ -34,19 +34,15 @@ std::uint64_t mix_seed(std::uint64_t seed, std::uint64_t index) {
   return z ^ (z >> 31);
 }
 
-// An interface with no link: frames sent into it are counted and vanish (an unplugged cable).
+// An interface with no link: frames sent into it vanish (an unplugged cable).
 class Simulation::UnpluggedNic final : public nic::Nic {
  public:
   explicit UnpluggedNic(nic::NicInfo info) : info_(std::move(info)) {}
   const nic::NicInfo& info() const override { return info_; }
-  core::Result<void> transmit(core::PacketBuf&&, core::Instant) override {
-    ++sent_;
-    return {};
-  }
+  core::Result<void> transmit(core::PacketBuf&&, core::Instant) override { return {}; }
 
  private:
   nic::NicInfo info_;
-  std::uint64_t sent_ = 0;
 };
 
 // One host and its wake-up event: the host's only timer in the engine sits at its next_deadline().
@@ -108,7 +104,6 @@ struct Simulation::AppRunner final : apps::AppEnv, engine::EventTarget {
     node.host.advance(now);
     if (tag == kStart) {
       started = now;
-      started_flag = true;
       task.emplace(apps::start_app(*this, spec));
       task->start();
       check_done(now);
@@ -150,7 +145,6 @@ struct Simulation::AppRunner final : apps::AppEnv, engine::EventTarget {
   short events = 0;
   engine::TimerId timer;
   core::Instant started{};
-  bool started_flag = false;
   std::optional<core::Instant> finished;
   apps::AppResult result;
 };
@@ -416,9 +410,9 @@ std::vector<AppReport> Simulation::app_reports() const {
     r.where = a->spec.where;
     r.started = a->started;
     r.finished = a->finished;
-    r.running = a->started_flag && !a->finished;
+    r.running = a->task && !a->finished;
     r.result = a->finished ? a->result : a->task ? a->task->partial() : apps::AppResult{};
-    if (!a->started_flag) r.result.error = "never started (its start time is after the end of the run)";
+    if (!a->task) r.result.error = "never started (its start time is after the end of the run)";
     out.push_back(std::move(r));
   }
   return out;
