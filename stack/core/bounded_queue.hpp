@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
-// BoundedQueue<T>: a FIFO ring of fixed capacity whose storage is allocated once, at construction. Used where a
-// std::deque would allocate and free blocks as packets pass (NIC queues, echo replies): steady traffic through
-// it never touches the heap.
+// BoundedQueue<T>: a FIFO ring of fixed capacity whose storage is allocated once, at construction. Used where
+// a std::deque would allocate and free blocks as packets pass (NIC queues, echo replies): steady traffic
+// through it never touches the heap.
 #pragma once
 
 #include <cassert>
@@ -25,7 +25,7 @@ class BoundedQueue {
   /// False (and `v` untouched) when full.
   bool push(T&& v) {
     if (full()) return false;
-    slots_[(head_ + count_) % slots_.size()] = std::move(v);
+    slots_[wrap(head_ + count_)] = std::move(v);
     ++count_;
     return true;
   }
@@ -33,7 +33,7 @@ class BoundedQueue {
     if (count_ == 0) return std::nullopt;
     std::optional<T> out(std::move(slots_[head_]));
     slots_[head_] = T{};
-    head_ = (head_ + 1) % slots_.size();
+    head_ = wrap(head_ + 1);
     --count_;
     return out;
   }
@@ -42,9 +42,12 @@ class BoundedQueue {
     return slots_[head_];
   }
   /// i-th element from the front (i < size()).
-  const T& at(std::size_t i) const { return slots_[(head_ + i) % slots_.size()]; }
+  const T& at(std::size_t i) const { return slots_[wrap(head_ + i)]; }
 
  private:
+  // i < 2 * capacity here: a compare instead of a division on every push and pop.
+  std::size_t wrap(std::size_t i) const { return i >= slots_.size() ? i - slots_.size() : i; }
+
   std::vector<T> slots_;
   std::size_t head_ = 0, count_ = 0;
 };

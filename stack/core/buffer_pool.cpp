@@ -5,31 +5,6 @@
 
 namespace strata::core {
 
-PacketBuf& PacketBuf::operator=(PacketBuf&& o) noexcept {
-  if (this != &o) {
-    release();
-    pool_ = o.pool_;
-    base_ = o.base_;
-    slot_ = o.slot_;
-    class_ = o.class_;
-    capacity_ = o.capacity_;
-    head_ = o.head_;
-    tail_ = o.tail_;
-    marks = o.marks;
-    id = o.id;
-    o.pool_ = nullptr;
-    o.base_ = nullptr;
-    o.head_ = o.tail_ = o.capacity_ = 0;
-  }
-  return *this;
-}
-
-void PacketBuf::release() {
-  if (pool_ != nullptr) pool_->give_back(class_, slot_);
-  pool_ = nullptr;
-  base_ = nullptr;
-}
-
 std::optional<PacketBuf> PacketBuf::clone() const {
   if (pool_ == nullptr) return std::nullopt;
   auto copy = pool_->allocate(size(), head_);
@@ -65,8 +40,8 @@ std::optional<PacketBuf> BufferPool::allocate(std::size_t size, std::size_t head
     p.class_ = c;
     p.slot_ = slot;
     p.base_ = sc.storage.data() + static_cast<std::size_t>(slot) * sc.slot_size;
-    p.capacity_ = sc.slot_size;
-    p.head_ = p.tail_ = headroom;
+    p.capacity_ = static_cast<std::uint32_t>(sc.slot_size);
+    p.head_ = p.tail_ = static_cast<std::uint32_t>(headroom);
     return p;
   }
   return std::nullopt;

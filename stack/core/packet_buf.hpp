@@ -34,8 +34,15 @@ class BufferPool;
 class PacketBuf {
  public:
   PacketBuf() = default;
-  PacketBuf(PacketBuf&& o) noexcept { *this = std::move(o); }
-  PacketBuf& operator=(PacketBuf&& o) noexcept;
+  // Moves are inline: a packet changes hands at every layer and queue on the send path.
+  PacketBuf(PacketBuf&& o) noexcept { take(o); }
+  PacketBuf& operator=(PacketBuf&& o) noexcept {
+    if (this != &o) {
+      release();
+      take(o);
+    }
+    return *this;
+  }
   PacketBuf(const PacketBuf&) = delete;
   PacketBuf& operator=(const PacketBuf&) = delete;
   ~PacketBuf() { release(); }
@@ -50,24 +57,24 @@ class PacketBuf {
   /// Grows the packet at the front by n bytes (a header) and returns them. Requires headroom() >= n.
   MutBytes push_front(std::size_t n) {
     assert(n <= head_);
-    head_ -= n;
+    head_ -= static_cast<std::uint32_t>(n);
     shift_marks(n);
     return {base_ + head_, n};
   }
   /// Drops n bytes from the front (a header consumed). Requires size() >= n.
   void pull_front(std::size_t n) {
     assert(n <= size());
-    head_ += n;
+    head_ += static_cast<std::uint32_t>(n);
   }
   /// Grows the packet at the back by n bytes and returns them. Requires tailroom() >= n.
   MutBytes append(std::size_t n) {
     assert(n <= tailroom());
     auto out = MutBytes{base_ + tail_, n};
-    tail_ += n;
+    tail_ += static_cast<std::uint32_t>(n);
     return out;
   }
   void trim_to(std::size_t n) {
-    if (n < size()) tail_ = head_ + n;
+    if (n < size()) tail_ = head_ + static_cast<std::uint32_t>(n);
   }
 
   LayerMarks marks;  // offsets relative to the current head
@@ -79,6 +86,19 @@ class PacketBuf {
  private:
   friend class BufferPool;
   void release();
+  void take(PacketBuf& o) {
+    pool_ = o.pool_;
+    base_ = o.base_;
+    slot_ = o.slot_;
+    class_ = o.class_;
+    capacity_ = o.capacity_;
+    head_ = o.head_;
+    tail_ = o.tail_;
+    marks = o.marks;
+    id = o.id;
+    o.pool_ = nullptr;
+    o.head_ = o.tail_ = 0;  // a moved-from packet is empty
+  }
   void shift_marks(std::size_t n) {
     for (auto* m : {&marks.link, &marks.net, &marks.transport, &marks.payload})
       if (*m != LayerMarks::kNone) *m = static_cast<std::uint16_t>(*m + n);
@@ -88,7 +108,7 @@ class PacketBuf {
   std::byte* base_ = nullptr;
   std::uint32_t slot_ = 0;
   std::uint8_t class_ = 0;
-  std::size_t capacity_ = 0, head_ = 0, tail_ = 0;
+  std::uint32_t capacity_ = 0, head_ = 0, tail_ = 0;  // slots are at most kLargeSlot bytes
 };
 
 /// Fixed slots in two size classes: frames (2 KiB) and datagrams (64 KiB + headroom). Free lists, no growth.
@@ -114,9 +134,15 @@ class BufferPool {
     std::vector<std::byte> storage;
     std::vector<std::uint32_t> free;
   };
+  // The free list was reserved for every slot: pushing back never allocates.
   void give_back(std::uint8_t cls, std::uint32_t slot) { classes_[cls].free.push_back(slot); }
   SizeClass classes_[2];
 };
+
+inline void PacketBuf::release() {
+  if (pool_ != nullptr) pool_->give_back(class_, slot_);
+  pool_ = nullptr;
+}
 
 /// One received frame on its way up; lives for one Host::handle_frame call. The bytes are borrowed.
 struct RxReport;
@@ -124,8 +150,8 @@ enum class Layer : std::uint8_t;
 enum class Verdict : std::uint8_t { Deliver, Drop, Reassembling, Queued };
 
 struct RxFrame {
-  Bytes bytes;        // the whole frame (or, after reassembly, the whole datagram)
-  LayerMarks marks;   // where each header starts inside bytes
+  Bytes bytes;       // the whole frame (or, after reassembly, the whole datagram)
+  LayerMarks marks;  // where each header starts inside bytes
   NicId nic{};
   Instant now{};
   PacketId id{};

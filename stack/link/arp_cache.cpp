@@ -15,11 +15,20 @@ ArpEntry* ArpCache::find(core::NicId nic, wire::Ipv4Address ip) {
   return nullptr;
 }
 
-std::optional<wire::MacAddress> ArpCache::lookup(core::NicId nic, wire::Ipv4Address ip, core::Instant now) {
+const wire::MacAddress* ArpCache::lookup(core::NicId nic, wire::Ipv4Address ip, core::Instant now) {
   ArpEntry* e = find(nic, ip);
-  if (e == nullptr || e->expires <= now) return std::nullopt;
+  if (e == nullptr || e->expires <= now) return nullptr;
   e->last_used = now;
-  return e->mac;
+  return &e->mac;
+}
+
+core::Instant ArpCache::earliest() const {
+  if (earliest_stale_) {
+    earliest_ = core::Instant::max();
+    for (const auto& e : entries_) earliest_ = std::min(earliest_, e.expires);
+    earliest_stale_ = false;
+  }
+  return earliest_;
 }
 
 void ArpCache::insert(core::NicId nic, wire::Ipv4Address ip, wire::MacAddress mac, core::Instant now) {
@@ -27,16 +36,20 @@ void ArpCache::insert(core::NicId nic, wire::Ipv4Address ip, wire::MacAddress ma
     e->mac = mac;
     e->expires = now + lifetime_;
     e->last_used = now;
+    earliest_stale_ = true;
     return;
   }
   if (capacity_ == 0) return;
   if (entries_.size() == capacity_) {
-    auto lru = std::min_element(entries_.begin(), entries_.end(),
-                                [](const ArpEntry& a, const ArpEntry& b) { return a.last_used < b.last_used; });
+    auto lru = std::min_element(entries_.begin(), entries_.end(), [](const ArpEntry& a, const ArpEntry& b) {
+      return a.last_used < b.last_used;
+    });
     *lru = ArpEntry{nic, ip, mac, now + lifetime_, now};
+    earliest_stale_ = true;
     return;
   }
   entries_.push_back(ArpEntry{nic, ip, mac, now + lifetime_, now});
+  earliest_ = std::min(earliest_, now + lifetime_);
 }
 
 bool ArpCache::update(core::NicId nic, wire::Ipv4Address ip, wire::MacAddress mac, core::Instant now) {
@@ -44,20 +57,16 @@ bool ArpCache::update(core::NicId nic, wire::Ipv4Address ip, wire::MacAddress ma
   if (e == nullptr) return false;
   e->mac = mac;
   e->expires = now + lifetime_;
+  earliest_stale_ = true;
   return true;
 }
 
 std::size_t ArpCache::expire(core::Instant now) {
+  if (entries_.empty() || now < earliest()) return 0;
   const auto before = entries_.size();
   std::erase_if(entries_, [now](const ArpEntry& e) { return e.expires <= now; });
+  earliest_stale_ = true;
   return before - entries_.size();
-}
-
-std::optional<core::Instant> ArpCache::next_deadline() const {
-  std::optional<core::Instant> t;
-  for (const auto& e : entries_)
-    if (!t || e.expires < *t) t = e.expires;
-  return t;
 }
 
 }  // namespace strata::link

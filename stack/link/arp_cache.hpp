@@ -23,22 +23,32 @@ class ArpCache {
  public:
   ArpCache(std::size_t capacity, core::Duration lifetime);
 
-  std::optional<wire::MacAddress> lookup(core::NicId nic, wire::Ipv4Address ip, core::Instant now);
+  /// The MAC of a live entry, nullptr when there is none. A pointer, not an optional: a 6-byte MAC packed
+  /// into an optional is stored and reloaded in pieces on every send (a failed store-to-load forward).
+  const wire::MacAddress* lookup(core::NicId nic, wire::Ipv4Address ip, core::Instant now);
   /// Inserts or refreshes; evicts the least recently used entry when full.
   void insert(core::NicId nic, wire::Ipv4Address ip, wire::MacAddress mac, core::Instant now);
   /// Refreshes only an entry that exists (RFC 826 merge without "am I the target").
   bool update(core::NicId nic, wire::Ipv4Address ip, wire::MacAddress mac, core::Instant now);
   /// Removes expired entries; returns how many.
   std::size_t expire(core::Instant now);
-  std::optional<core::Instant> next_deadline() const;
+  /// The earliest expiry, O(1) between changes: hosts are asked for it after every event.
+  std::optional<core::Instant> next_deadline() const {
+    if (entries_.empty()) return std::nullopt;
+    return earliest();
+  }
   const std::vector<ArpEntry>& entries() const { return entries_; }
   std::size_t capacity() const { return capacity_; }
 
  private:
   ArpEntry* find(core::NicId nic, wire::Ipv4Address ip);
+  core::Instant earliest() const;
   std::size_t capacity_;
   core::Duration lifetime_;
   std::vector<ArpEntry> entries_;
+  // The minimum of entries_[].expires, recomputed only after a change that may have raised or removed it.
+  mutable core::Instant earliest_ = core::Instant::max();
+  mutable bool earliest_stale_ = false;
 };
 
 }  // namespace strata::link

@@ -23,7 +23,7 @@ void ArpLayer::set_address(core::NicId nic, std::optional<wire::Ipv4Address> add
   if (addrs_.size() <= nic.value) addrs_.resize(nic.value + 1);
   addrs_[nic.value] = addr;
   // RFC 5227 §3: an ARP announcement — a request with sender and target both our address, broadcast.
-  if (addr && announce && ethernet_.info(nic).link == nic::LinkType::Ethernet) {
+  if (addr && announce && ethernet_.link_type(nic) == nic::LinkType::Ethernet) {
     ctx_.counters.inc(Counter::ArpGratuitousTx);
     send_arp(nic, wire::ArpOp::Request, {}, *addr, *addr, wire::MacAddress::broadcast(), now);
   }
@@ -55,9 +55,8 @@ void ArpLayer::receive(core::RxFrame& f, const LinkHeader&, core::Bytes payload)
     const bool merged = cache_.update(f.nic, sender, arp->sender_mac(), f.now);
     // A neighbour we are resolving announces itself (a gratuitous ARP, or a request for someone else): that
     // answers our question as well as a reply would.
-    const bool awaited = std::any_of(resolving_.begin(), resolving_.end(), [&](const Resolution& r) {
-      return r.nic == f.nic && r.ip == sender;
-    });
+    const bool awaited = std::any_of(resolving_.begin(), resolving_.end(),
+                                     [&](const Resolution& r) { return r.nic == f.nic && r.ip == sender; });
     if ((for_us || awaited) && !merged) cache_.insert(f.nic, sender, arp->sender_mac(), f.now);
     if (merged || for_us || awaited) flush(f.nic, sender, arp->sender_mac(), f.now);
   }
@@ -75,17 +74,18 @@ void ArpLayer::send_arp(core::NicId nic, wire::ArpOp op, wire::MacAddress target
   auto p = ctx_.pool.allocate(wire::kArpLen);
   if (!p) return ctx_.drop_tx(now, Layer::Arp, Reason::NicNoBuffer);
   p->id = ctx_.new_packet_id();
-  wire::ArpPacket pkt{op, ethernet_.info(nic).mac, sender_ip, target_mac, target_ip};
+  wire::ArpPacket pkt{op, ethernet_.mac(nic), sender_ip, target_mac, target_ip};
   pkt.emit(p->append(wire::kArpLen));
   p->marks.net = 0;
-  ctx_.sent(now, Layer::Arp, op == wire::ArpOp::Request ? Counter::ArpRequestTx : Counter::ArpReplyTx, *p, nic);
+  ctx_.sent(now, Layer::Arp, op == wire::ArpOp::Request ? Counter::ArpRequestTx : Counter::ArpReplyTx, *p,
+            nic);
   ctx_.counters.inc(Counter::ArpTx);
   (void)ethernet_.send(nic, link_dst, wire::ether_type::kArp, std::move(*p), now);
 }
 
 core::Result<void> ArpLayer::send_ipv4(core::NicId nic, wire::Ipv4Address next_hop, core::PacketBuf&& p,
                                        core::Instant now, bool link_broadcast) {
-  if (ethernet_.info(nic).link != nic::LinkType::Ethernet)
+  if (ethernet_.link_type(nic) != nic::LinkType::Ethernet)
     return ethernet_.send(nic, {}, wire::ether_type::kIpv4, std::move(p), now);
   if (link_broadcast || next_hop.is_broadcast())
     return ethernet_.send(nic, wire::MacAddress::broadcast(), wire::ether_type::kIpv4, std::move(p), now);
@@ -108,9 +108,8 @@ core::Result<void> ArpLayer::send_ipv4(core::NicId nic, wire::Ipv4Address next_h
     ctx_.tracer.packet(now, Layer::Arp, core::Dir::Tx, core::TraceKind::Queue, p.id, p.bytes(), p.marks,
                        Reason::None, nic);
   pending_.push_back(Pending{nic, next_hop, std::move(p)});
-  const bool resolving = std::any_of(resolving_.begin(), resolving_.end(), [&](const Resolution& r) {
-    return r.nic == nic && r.ip == next_hop;
-  });
+  const bool resolving = std::any_of(resolving_.begin(), resolving_.end(),
+                                     [&](const Resolution& r) { return r.nic == nic && r.ip == next_hop; });
   if (!resolving) {
     resolving_.push_back(Resolution{nic, next_hop, 1, now + config_.retry_interval});
     send_arp(nic, wire::ArpOp::Request, {}, next_hop, address(nic).value_or(wire::Ipv4Address{}),
@@ -120,7 +119,8 @@ core::Result<void> ArpLayer::send_ipv4(core::NicId nic, wire::Ipv4Address next_h
 }
 
 bool ArpLayer::can_take(core::NicId nic, wire::Ipv4Address next_hop, std::size_t packets, core::Instant now) {
-  if (ethernet_.info(nic).link != nic::LinkType::Ethernet || next_hop.is_broadcast() || next_hop.is_multicast())
+  if (ethernet_.link_type(nic) != nic::LinkType::Ethernet || next_hop.is_broadcast() ||
+      next_hop.is_multicast())
     return true;
   if (cache_.lookup(nic, next_hop, now)) return true;
   return pending_.size() + packets <= config_.max_pending;

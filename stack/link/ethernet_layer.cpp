@@ -142,20 +142,19 @@ void EthernetLayer::dispatch(core::RxFrame& f, const LinkHeader& link, std::size
 
 core::Result<void> EthernetLayer::send(core::NicId id, wire::MacAddress dst, std::uint16_t type,
                                        core::PacketBuf&& p, core::Instant now) {
-  auto& n = *nics_[id.value].nic;
-  const auto& info = n.info();
-  if (info.link == nic::LinkType::Ethernet) {
+  const Attached& a = nics_[id.value];
+  if (a.link == nic::LinkType::Ethernet) {
     if (p.headroom() < wire::kEthernetHeaderLen) {
       ctx_.drop_tx(now, Layer::Link, Reason::NicNoBuffer, &p);
       return core::fail(Reason::NicNoBuffer);
     }
     wire::EthernetHeader h;
     h.dst = dst;
-    h.src = info.mac;
+    h.src = a.mac;
     h.type = type;
     h.emit(p.push_front(h.wire_size()));
     p.marks.link = 0;
-  } else if (info.link != nic::LinkType::RawIpv4) {
+  } else if (a.link != nic::LinkType::RawIpv4) {
     // Cooked captures are read-only: the stack cannot send on them.
     ctx_.drop_tx(now, Layer::Link, Reason::LinkUnsupportedType, &p);
     return core::fail(Reason::LinkUnsupportedType);
@@ -163,7 +162,7 @@ core::Result<void> EthernetLayer::send(core::NicId id, wire::MacAddress dst, std
   ctx_.sent(now, Layer::Link, core::Counter::LinkTx, p, id);
   // The NIC boundary: the frame as it leaves the stack.
   ctx_.sent(now, Layer::Nic, core::Counter::NicTx, p, id);
-  return n.transmit(std::move(p), now);
+  return a.nic->transmit(std::move(p), now);
 }
 
 }  // namespace strata::link

@@ -39,6 +39,9 @@ class EthernetLayer {
   std::size_t nic_count() const { return nics_.size(); }
   nic::Nic& nic(core::NicId id) { return *nics_[id.value].nic; }
   const nic::NicInfo& info(core::NicId id) const { return nics_[id.value].nic->info(); }
+  /// The NIC's link type and MAC as copied at attach: the per-packet paths read these, not info().
+  nic::LinkType link_type(core::NicId id) const { return nics_[id.value].link; }
+  const wire::MacAddress& mac(core::NicId id) const { return nics_[id.value].mac; }
 
  private:
   void receive_ethernet(core::RxFrame& frame);
@@ -55,7 +58,7 @@ class EthernetLayer {
   core::StackContext& ctx_;
   struct Attached {
     nic::Nic* nic;
-    wire::MacAddress mac;  // copied at attach: the receive path reads them per frame without a virtual call
+    wire::MacAddress mac;  // copied at attach: both paths read them per frame without a virtual call
     nic::LinkType link;
   };
   std::vector<Attached> nics_;

@@ -2,6 +2,7 @@
 #include "stack/net/ipv4_layer.hpp"
 
 #include <algorithm>
+#include <cassert>
 #include <cstring>
 
 #include "stack/core/rx_report.hpp"
@@ -50,12 +51,6 @@ bool Ipv4Layer::is_directed_broadcast(wire::Ipv4Address a) const {
   return false;
 }
 
-std::optional<wire::Ipv4Address> Ipv4Layer::source_for(wire::Ipv4Address dst) const {
-  auto r = routes_.lookup(dst);
-  if (!r || r->nic.value >= ifaces_.size() || !ifaces_[r->nic.value].addr) return std::nullopt;
-  return ifaces_[r->nic.value].addr->address;
-}
-
 std::uint16_t Ipv4Layer::mtu_for(wire::Ipv4Address dst) const {
   auto r = routes_.lookup(dst);
   if (!r || r->nic.value >= ifaces_.size()) return 0;
@@ -72,7 +67,8 @@ std::uint16_t Ipv4Layer::mtu_for(wire::Ipv4Address dst) const {
   ctx_.counters.inc(Counter::Ipv4Delivered);
   L4Handler* h = table_[ip.protocol()];
   if (h == nullptr) {
-    if (icmp) icmp->send_error(wire::icmp_type::kDestUnreachable, wire::icmp_code::kProtocolUnreachable, ip, f.now);
+    if (icmp)
+      icmp->send_error(wire::icmp_type::kDestUnreachable, wire::icmp_code::kProtocolUnreachable, ip, f.now);
     return ctx_.drop(f, Layer::Ipv4, Reason::Ipv4UnknownProtocol);
   }
   const Disposition d = h->receive(f, ip);
@@ -118,8 +114,8 @@ void Ipv4Layer::receive(core::RxFrame& f, const link::LinkHeader& link, core::By
       case ReassemblyResult::Kind::Held:
         f.verdict = core::Verdict::Reassembling;
         if (ctx_.tracer.on()) [[unlikely]]
-          ctx_.tracer.packet(f.now, Layer::Ipv4, core::Dir::Rx, core::TraceKind::Queue, f.id, payload, f.marks,
-                             Reason::None, f.nic);
+          ctx_.tracer.packet(f.now, Layer::Ipv4, core::Dir::Rx, core::TraceKind::Queue, f.id, payload,
+                             f.marks, Reason::None, f.nic);
         return;
       case ReassemblyResult::Kind::Complete: {
         ctx_.counters.inc(Counter::Ipv4Reassembled);
@@ -183,13 +179,15 @@ void Ipv4Layer::forward(core::RxFrame& f, const wire::Ipv4View& ip, bool link_br
   }
   auto route = routes_.lookup(ip.dst());
   if (!route) {
-    if (icmp_) icmp_->send_error(wire::icmp_type::kDestUnreachable, wire::icmp_code::kNetUnreachable, ip, f.now);
+    if (icmp_)
+      icmp_->send_error(wire::icmp_type::kDestUnreachable, wire::icmp_code::kNetUnreachable, ip, f.now);
     return ctx_.drop(f, Layer::Ipv4, Reason::Ipv4NoRoute);
   }
   const std::uint16_t mtu = ifaces_[route->nic.value].mtu;
   if (ip.total_length() > mtu && ip.dont_fragment()) {
     if (icmp_)
-      icmp_->send_error(wire::icmp_type::kDestUnreachable, wire::icmp_code::kFragmentationNeeded, ip, f.now, mtu);
+      icmp_->send_error(wire::icmp_type::kDestUnreachable, wire::icmp_code::kFragmentationNeeded, ip, f.now,
+                        mtu);
     return ctx_.drop(f, Layer::Ipv4, Reason::Ipv4FragmentNeeded);
   }
   // The received bytes are borrowed: the forwarded payload is copied once into a packet of its own.
@@ -217,7 +215,8 @@ core::Result<void> Ipv4Layer::send(const Ipv4SendParams& p, core::PacketBuf&& pa
     return core::fail(Reason::Ipv4NoRoute);
   }
   const auto& iface = ifaces_[route->nic.value];
-  if (iface.addr && iface.addr->prefix < 31 && p.dst == iface.addr->broadcast()) link_broadcast = true;  // this link's
+  if (iface.addr && iface.addr->prefix < 31 && p.dst == iface.addr->broadcast())
+    link_broadcast = true;  // this link's
   wire::Ipv4Header h;
   h.tos = p.tos;
   h.ident = next_ident_++;
@@ -226,11 +225,14 @@ core::Result<void> Ipv4Layer::send(const Ipv4SendParams& p, core::PacketBuf&& pa
   h.protocol = p.protocol;
   h.src = p.src.is_any() && iface.addr ? iface.addr->address : p.src;
   h.dst = p.dst;
+  // Too long a datagram is refused by output(), which looks at the payload, not at this field.
+  h.total_length = static_cast<std::uint16_t>(std::min<std::size_t>(h.wire_size() + payload.size(), 0xffff));
   return output(route->nic, route->next_hop, h, std::move(payload), now, link_broadcast);
 }
 
-core::Result<void> Ipv4Layer::output(core::NicId nic, wire::Ipv4Address next_hop, const wire::Ipv4Header& base,
-                                     core::PacketBuf&& payload, core::Instant now, bool link_broadcast) {
+core::Result<void> Ipv4Layer::output(core::NicId nic, wire::Ipv4Address next_hop,
+                                     const wire::Ipv4Header& base, core::PacketBuf&& payload,
+                                     core::Instant now, bool link_broadcast) {
   const std::size_t hlen = base.wire_size();
   const std::size_t mtu = ifaces_[nic.value].mtu;
   if (hlen + payload.size() > wire::kIpv4MaxDatagram) {
@@ -238,10 +240,11 @@ core::Result<void> Ipv4Layer::output(core::NicId nic, wire::Ipv4Address next_hop
     return core::fail(Reason::Ipv4FragmentTooLarge);
   }
   if (hlen + payload.size() <= mtu) {
-    wire::Ipv4Header h = base;
-    h.total_length = static_cast<std::uint16_t>(hlen + payload.size());
+    // base.total_length is already this datagram's (callers set it): emitting base itself, not a modified
+    // copy, spares a bulk copy of a struct just written field by field (a store-forwarding stall).
+    assert(base.total_length == hlen + payload.size());
     payload.marks.transport = 0;
-    h.emit(payload.push_front(hlen));
+    base.emit(payload.push_front(hlen));
     payload.marks.net = 0;
     ctx_.sent(now, Layer::Ipv4, Counter::Ipv4Tx, payload, nic);
     return arp_.send_ipv4(nic, next_hop, std::move(payload), now, link_broadcast);

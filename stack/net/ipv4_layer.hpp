@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
-// The IPv4 layer (RFC 791, RFC 1122 §3.2, RFC 1812 for forwarding): validates headers, delivers to the transport
-// registered for the protocol number, forwards between interfaces when enabled (TTL decrement, ICMP time
-// exceeded), reassembles fragments, fragments sends to the route's MTU.
+// The IPv4 layer (RFC 791, RFC 1122 §3.2, RFC 1812 for forwarding): validates headers, delivers to the
+// transport registered for the protocol number, forwards between interfaces when enabled (TTL decrement, ICMP
+// time exceeded), reassembles fragments, fragments sends to the route's MTU.
 #pragma once
 
 #include <array>
@@ -21,7 +21,7 @@ namespace strata::net {
 class Icmp;
 
 struct Ipv4Config {
-  bool forward = false;             // a router
+  bool forward = false;                 // a router
   bool accept_any_destination = false;  // promiscuous (replay): every datagram is delivered locally
   std::uint8_t default_ttl = 64;
   ReassemblyConfig reassembly;
@@ -76,8 +76,14 @@ class Ipv4Layer final : public link::L3Handler {
   bool is_our_address(wire::Ipv4Address a) const;
   /// The subnet broadcast address of one of our interfaces (10.0.0.255 on 10.0.0.0/24).
   bool is_directed_broadcast(wire::Ipv4Address a) const;
-  /// The address of the interface a datagram to `dst` leaves by.
-  std::optional<wire::Ipv4Address> source_for(wire::Ipv4Address dst) const;
+  /// The address of the interface a datagram to `dst` leaves by, nullptr when none. Inline, and a pointer
+  /// rather than an optional: every send asks, and a returned optional<Ipv4Address> is stored in two pieces
+  /// and reloaded whole (a store-forwarding stall).
+  const wire::Ipv4Address* source_for(wire::Ipv4Address dst) const {
+    auto r = routes_.lookup(dst);
+    if (!r || r->nic.value >= ifaces_.size() || !ifaces_[r->nic.value].addr) return nullptr;
+    return &ifaces_[r->nic.value].addr->address;
+  }
   /// The MTU of the interface a datagram to `dst` leaves by (0 when no route).
   std::uint16_t mtu_for(wire::Ipv4Address dst) const;
   const Ipv4Reassembler& reassembler() const { return reassembler_; }
@@ -89,6 +95,8 @@ class Ipv4Layer final : public link::L3Handler {
   void drop_and_report(core::RxFrame& frame, const wire::Ipv4View& ip, core::Reason reason);
   void deliver_local(core::RxFrame& frame, const wire::Ipv4View& ip, bool link_broadcast);
   void forward(core::RxFrame& frame, const wire::Ipv4View& ip, bool link_broadcast);
+  /// Sends `payload` behind `h`, fragmenting to the interface's MTU. h.total_length must already be
+  /// h.wire_size() + payload.size() (when that fits in 16 bits).
   core::Result<void> output(core::NicId nic, wire::Ipv4Address next_hop, const wire::Ipv4Header& h,
                             core::PacketBuf&& payload, core::Instant now, bool link_broadcast);
 

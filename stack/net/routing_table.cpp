@@ -30,11 +30,4 @@ bool RoutingTable::remove(wire::Ipv4Cidr dest, core::NicId nic) {
   return std::erase_if(routes_, [&](const Route& e) { return e.dest == dest && e.nic == nic; }) > 0;
 }
 
-std::optional<RouteMatch> RoutingTable::lookup(wire::Ipv4Address dst) const {
-  // RFC 1812 §5.2.4.3: the longest matching prefix; routes_ is kept in that order.
-  for (const auto& r : routes_)
-    if (r.dest.contains(dst)) return RouteMatch{r.nic, r.via.value_or(dst), &r};
-  return std::nullopt;
-}
-
 }  // namespace strata::net

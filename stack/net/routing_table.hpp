@@ -30,8 +30,14 @@ class RoutingTable {
   /// False when the table is full. A route to the same destination on the same NIC replaces the old one.
   bool add(const Route& r);
   bool remove(wire::Ipv4Cidr dest, core::NicId nic);
-  /// Longest prefix wins; equal prefixes: lower metric, then the earlier route.
-  std::optional<RouteMatch> lookup(wire::Ipv4Address dst) const;
+  /// Longest prefix wins; equal prefixes: lower metric, then the earlier route. Inline: on every send, and
+  /// an optional returned from an out-of-line call goes through memory.
+  std::optional<RouteMatch> lookup(wire::Ipv4Address dst) const {
+    // RFC 1812 §5.2.4.3: the longest matching prefix; routes_ is kept in that order.
+    for (const auto& r : routes_)
+      if (r.dest.contains(dst)) return RouteMatch{r.nic, r.via.value_or(dst), &r};
+    return std::nullopt;
+  }
   const std::vector<Route>& routes() const { return routes_; }
 
  private:

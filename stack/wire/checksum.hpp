@@ -101,9 +101,13 @@ inline std::uint64_t sum_scalar(const std::byte* p, std::size_t n, std::uint64_t
 }
 
 // A big-endian 16-bit value (ones_sum()'s `initial`) as the native-order word that adds to a sum.
-inline std::uint64_t native_word(std::uint16_t v) { return kLittle ? core::bswap16(v) : v; }
+inline std::uint64_t native_word(std::uint16_t v) {
+  return kLittle ? core::bswap16(v) : v;
+}
 // The same for a 32-bit value (two words at an even offset: they add as one native-order 32-bit load would).
-inline std::uint64_t native_word32(std::uint32_t v) { return kLittle ? core::bswap32(v) : v; }
+inline std::uint64_t native_word32(std::uint32_t v) {
+  return kLittle ? core::bswap32(v) : v;
+}
 
 // Native-order 64-bit sum -> 16-bit big-endian one's-complement sum (0x0000 only when s is zero).
 inline std::uint16_t fold(std::uint64_t s) {
@@ -140,6 +144,12 @@ constexpr std::uint16_t ones_add(std::uint16_t a, std::uint16_t b) {
   return static_cast<std::uint16_t>((s & 0xffff) + (s >> 16));
 }
 
+/// A 32-bit sum of 16-bit words folded to 16 bits (one's complement).
+constexpr std::uint16_t ones_fold(std::uint32_t s) {
+  s = (s & 0xffff) + (s >> 16);
+  return static_cast<std::uint16_t>((s & 0xffff) + (s >> 16));
+}
+
 /// The checksum field value for `data` (whose checksum field is zero): ~ones_sum.
 inline std::uint16_t internet_checksum(core::Bytes data, std::uint16_t initial = 0) {
   return static_cast<std::uint16_t>(~ones_sum(data, initial));
@@ -155,11 +165,11 @@ constexpr std::uint16_t pseudo_header_sum(std::uint32_t src, std::uint32_t dst, 
   return ones_add(s, length);
 }
 
-/// ones_sum() of the IPv4 pseudo-header (src, dst, protocol, length; addresses host order) followed by `segment`:
-/// what a UDP or TCP checksum check compares with 0xffff. Short segments add the pseudo-header's words straight
-/// into the inlined 64-bit sum (one fold at the end, not one per word).
-inline std::uint16_t pseudo_ones_sum(core::Bytes segment, std::uint32_t src, std::uint32_t dst, std::uint8_t proto,
-                                     std::uint16_t length) {
+/// ones_sum() of the IPv4 pseudo-header (src, dst, protocol, length; addresses host order) followed by
+/// `segment`: what a UDP or TCP checksum check compares with 0xffff. Short segments add the pseudo-header's
+/// words straight into the inlined 64-bit sum (one fold at the end, not one per word).
+inline std::uint16_t pseudo_ones_sum(core::Bytes segment, std::uint32_t src, std::uint32_t dst,
+                                     std::uint8_t proto, std::uint16_t length) {
   if (segment.size() <= detail::kShortInput) {
     const std::uint64_t start = detail::native_word32(src) + detail::native_word32(dst) +
                                 detail::native_word(proto) + detail::native_word(length);
@@ -182,7 +192,8 @@ constexpr std::uint16_t checksum_update32(std::uint16_t checksum, std::uint32_t 
                                           std::uint32_t new_value) {
   checksum = checksum_update16(checksum, static_cast<std::uint16_t>(old_value >> 16),
                                static_cast<std::uint16_t>(new_value >> 16));
-  return checksum_update16(checksum, static_cast<std::uint16_t>(old_value), static_cast<std::uint16_t>(new_value));
+  return checksum_update16(checksum, static_cast<std::uint16_t>(old_value),
+                           static_cast<std::uint16_t>(new_value));
 }
 
 /// Which implementation ones_sum() dispatches to on this CPU: "avx2", "sse2" or "scalar".

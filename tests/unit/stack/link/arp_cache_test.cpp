@@ -5,6 +5,8 @@
 
 #include <gtest/gtest.h>
 
+#include <optional>
+
 #include "stack/socket/socket_api.hpp"
 #include "tests/support/frame_builder.hpp"
 #include "tests/support/test_nic.hpp"
@@ -24,39 +26,44 @@ const wire::Ipv4Address kIpA = ip("10.0.0.10");
 const wire::Ipv4Address kIpB = ip("10.0.0.11");
 const wire::Ipv4Address kIpC = ip("10.0.0.12");
 
+// lookup() gives a pointer into the cache; an optional copy compares and prints in gtest.
+std::optional<wire::MacAddress> mac_of(const wire::MacAddress* m) {
+  return m ? std::optional<wire::MacAddress>(*m) : std::nullopt;
+}
+
 TEST(ArpCache, MissesAnUnknownAddress) {
   link::ArpCache cache(4, 60s);
-  EXPECT_FALSE(cache.lookup(kNic0, kIpA, at_s(0)).has_value());
+  EXPECT_FALSE(mac_of(cache.lookup(kNic0, kIpA, at_s(0))).has_value());
 }
 
 TEST(ArpCache, ReturnsTheInsertedMac) {
   link::ArpCache cache(4, 60s);
   cache.insert(kNic0, kIpA, kMacA, at_s(1));
-  EXPECT_EQ(cache.lookup(kNic0, kIpA, at_s(2)), kMacA);
+  EXPECT_EQ(mac_of(cache.lookup(kNic0, kIpA, at_s(2))), kMacA);
   EXPECT_EQ(cache.entries().size(), 1u);
 }
 
 TEST(ArpCache, KeysEntriesByInterfaceAndAddress) {
   link::ArpCache cache(4, 60s);
   cache.insert(kNic0, kIpA, kMacA, at_s(1));
-  EXPECT_FALSE(cache.lookup(kNic1, kIpA, at_s(1)).has_value());
+  EXPECT_FALSE(mac_of(cache.lookup(kNic1, kIpA, at_s(1))).has_value());
   cache.insert(kNic1, kIpA, kMacB, at_s(1));
-  EXPECT_EQ(cache.lookup(kNic0, kIpA, at_s(1)), kMacA);
-  EXPECT_EQ(cache.lookup(kNic1, kIpA, at_s(1)), kMacB);
+  EXPECT_EQ(mac_of(cache.lookup(kNic0, kIpA, at_s(1))), kMacA);
+  EXPECT_EQ(mac_of(cache.lookup(kNic1, kIpA, at_s(1))), kMacB);
 }
 
 TEST(ArpCache, AnEntryExpiresExactlyAtTheEndOfItsLifetime) {
   link::ArpCache cache(4, 60s);
   cache.insert(kNic0, kIpA, kMacA, at_s(10));
-  EXPECT_TRUE(cache.lookup(kNic0, kIpA, at_s(70) - 1ns).has_value());
-  EXPECT_FALSE(cache.lookup(kNic0, kIpA, at_s(70)).has_value());
+  EXPECT_TRUE(mac_of(cache.lookup(kNic0, kIpA, at_s(70) - 1ns)).has_value());
+  EXPECT_FALSE(mac_of(cache.lookup(kNic0, kIpA, at_s(70))).has_value());
 }
 
 TEST(ArpCache, ALookupDoesNotExtendTheLifetime) {
   link::ArpCache cache(4, 60s);
   cache.insert(kNic0, kIpA, kMacA, at_s(0));
-  EXPECT_TRUE(cache.lookup(kNic0, kIpA, at_s(59)).has_value());
-  EXPECT_FALSE(cache.lookup(kNic0, kIpA, at_s(60)).has_value());
+  EXPECT_TRUE(mac_of(cache.lookup(kNic0, kIpA, at_s(59))).has_value());
+  EXPECT_FALSE(mac_of(cache.lookup(kNic0, kIpA, at_s(60))).has_value());
 }
 
 TEST(ArpCache, InsertingAgainRefreshesTheMacAndTheLifetime) {
@@ -64,8 +71,8 @@ TEST(ArpCache, InsertingAgainRefreshesTheMacAndTheLifetime) {
   cache.insert(kNic0, kIpA, kMacA, at_s(0));
   cache.insert(kNic0, kIpA, kMacB, at_s(30));
   EXPECT_EQ(cache.entries().size(), 1u);
-  EXPECT_EQ(cache.lookup(kNic0, kIpA, at_s(89)), kMacB);
-  EXPECT_FALSE(cache.lookup(kNic0, kIpA, at_s(90)).has_value());
+  EXPECT_EQ(mac_of(cache.lookup(kNic0, kIpA, at_s(89))), kMacB);
+  EXPECT_FALSE(mac_of(cache.lookup(kNic0, kIpA, at_s(90))).has_value());
 }
 
 TEST(ArpCache, UpdateRefreshesOnlyAnEntryThatExists) {
@@ -74,20 +81,20 @@ TEST(ArpCache, UpdateRefreshesOnlyAnEntryThatExists) {
   EXPECT_TRUE(cache.entries().empty());
   cache.insert(kNic0, kIpA, kMacA, at_s(0));
   EXPECT_TRUE(cache.update(kNic0, kIpA, kMacB, at_s(30)));
-  EXPECT_EQ(cache.lookup(kNic0, kIpA, at_s(89)), kMacB);
+  EXPECT_EQ(mac_of(cache.lookup(kNic0, kIpA, at_s(89))), kMacB);
 }
 
 TEST(ArpCache, EvictsTheLeastRecentlyUsedEntryWhenFull) {
   link::ArpCache cache(2, 60s);
   cache.insert(kNic0, kIpA, kMacA, at_s(1));
   cache.insert(kNic0, kIpB, kMacB, at_s(2));
-  ASSERT_TRUE(cache.lookup(kNic0, kIpA, at_s(3)).has_value());  // A is now the more recently used
+  ASSERT_TRUE(mac_of(cache.lookup(kNic0, kIpA, at_s(3))).has_value());  // A is now the more recently used
   cache.insert(kNic0, kIpC, kMacC, at_s(4));
 
   EXPECT_EQ(cache.entries().size(), 2u);
-  EXPECT_EQ(cache.lookup(kNic0, kIpA, at_s(5)), kMacA);
-  EXPECT_FALSE(cache.lookup(kNic0, kIpB, at_s(5)).has_value());
-  EXPECT_EQ(cache.lookup(kNic0, kIpC, at_s(5)), kMacC);
+  EXPECT_EQ(mac_of(cache.lookup(kNic0, kIpA, at_s(5))), kMacA);
+  EXPECT_FALSE(mac_of(cache.lookup(kNic0, kIpB, at_s(5))).has_value());
+  EXPECT_EQ(mac_of(cache.lookup(kNic0, kIpC, at_s(5))), kMacC);
 }
 
 TEST(ArpCache, WithoutLookupsEvictsTheOldestInsert) {
@@ -95,16 +102,16 @@ TEST(ArpCache, WithoutLookupsEvictsTheOldestInsert) {
   cache.insert(kNic0, kIpA, kMacA, at_s(1));
   cache.insert(kNic0, kIpB, kMacB, at_s(2));
   cache.insert(kNic0, kIpC, kMacC, at_s(3));
-  EXPECT_FALSE(cache.lookup(kNic0, kIpA, at_s(4)).has_value());
-  EXPECT_TRUE(cache.lookup(kNic0, kIpB, at_s(4)).has_value());
-  EXPECT_TRUE(cache.lookup(kNic0, kIpC, at_s(4)).has_value());
+  EXPECT_FALSE(mac_of(cache.lookup(kNic0, kIpA, at_s(4))).has_value());
+  EXPECT_TRUE(mac_of(cache.lookup(kNic0, kIpB, at_s(4))).has_value());
+  EXPECT_TRUE(mac_of(cache.lookup(kNic0, kIpC, at_s(4))).has_value());
 }
 
 TEST(ArpCache, ZeroCapacityHoldsNothing) {
   link::ArpCache cache(0, 60s);
   cache.insert(kNic0, kIpA, kMacA, at_s(1));
   EXPECT_TRUE(cache.entries().empty());
-  EXPECT_FALSE(cache.lookup(kNic0, kIpA, at_s(1)).has_value());
+  EXPECT_FALSE(mac_of(cache.lookup(kNic0, kIpA, at_s(1))).has_value());
 }
 
 TEST(ArpCache, ExpireRemovesOnlyExpiredEntriesAndCountsThem) {
@@ -127,7 +134,27 @@ TEST(ArpCache, NextDeadlineIsTheEarliestExpiry) {
   EXPECT_EQ(cache.next_deadline(), at_s(65));
 }
 
-// ---- through a Host ------------------------------------------------------------------------------------------
+TEST(ArpCache, NextDeadlineFollowsRefreshesExpiryAndEviction) {
+  link::ArpCache cache(2, 60s);
+  cache.insert(kNic0, kIpA, kMacA, at_s(0));   // expires 60
+  cache.insert(kNic0, kIpB, kMacB, at_s(10));  // expires 70
+  EXPECT_EQ(cache.next_deadline(), at_s(60));
+  cache.insert(kNic0, kIpA, kMacA, at_s(20));  // refreshed: A now expires 80, B is the earliest
+  EXPECT_EQ(cache.next_deadline(), at_s(70));
+  EXPECT_TRUE(cache.update(kNic0, kIpB, kMacB, at_s(30)));  // B now expires 90
+  EXPECT_EQ(cache.next_deadline(), at_s(80));
+  // Full: evicts B (an update is not a use: B was last used at 10, A at 20); C expires 100.
+  cache.insert(kNic0, kIpC, kMacC, at_s(40));
+  EXPECT_EQ(cache.next_deadline(), at_s(80));
+  EXPECT_EQ(cache.expire(at_s(79)), 0u);
+  EXPECT_EQ(cache.expire(at_s(80)), 1u);
+  EXPECT_EQ(cache.next_deadline(), at_s(100));
+  EXPECT_EQ(cache.expire(at_s(100)), 1u);
+  EXPECT_FALSE(cache.next_deadline().has_value());
+}
+
+// ---- through a Host
+// ------------------------------------------------------------------------------------------
 
 const wire::MacAddress kOurMac = mac("02:00:00:00:00:01");
 const wire::Ipv4Address kOurIp = ip("10.0.0.1");
