@@ -157,9 +157,12 @@ struct RxFrame {
   PacketId id{};
   RxReport* report = nullptr;  // filled by each layer when a reporter (replay --json) asks for it
   // What happened to it, set by the layers as it climbs: the highest layer that handled it and its verdict.
-  Layer top{};
-  Verdict verdict = Verdict::Deliver;
-  Reason reason = Reason::None;
+  // Each on a 4-byte boundary of its own: written one byte at a time by different layers, they must be read
+  // back one by one too (the compiler merges adjacent byte loads into one wider load, which then stalls on
+  // store forwarding on every frame).
+  alignas(4) Layer top{};
+  alignas(4) Verdict verdict = Verdict::Deliver;
+  alignas(4) Reason reason = Reason::None;
 };
 
 }  // namespace strata::core

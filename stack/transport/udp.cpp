@@ -5,6 +5,7 @@
 
 #include "stack/core/rx_report.hpp"
 #include "stack/transport/transport_report.hpp"
+#include "stack/wire/checksum.hpp"
 #include "stack/wire/icmpv4.hpp"
 #include "stack/wire/udp.hpp"
 
@@ -77,17 +78,21 @@ void UdpLayer::receive_error(core::RxFrame& f, const net::IcmpErrorInfo& e) {
   if (ep->remote->addr != e.quoted.dst() || ep->remote->port != dport) return;
   // RFC 1122 §4.1.3.3: report ICMP errors to the application; Linux does so on connected sockets only.
   if (e.type == wire::icmp_type::kDestUnreachable) {
-    ep->pending_error = (e.code == wire::icmp_code::kPortUnreachable || e.code == wire::icmp_code::kProtocolUnreachable)
-                            ? Errno::ECONNREFUSED_
-                            : Errno::EHOSTUNREACH_;
+    ep->pending_error =
+        (e.code == wire::icmp_code::kPortUnreachable || e.code == wire::icmp_code::kProtocolUnreachable)
+            ? Errno::ECONNREFUSED_
+            : Errno::EHOSTUNREACH_;
   }
 }
 
 void UdpLayer::report(core::RxFrame& f, const wire::Ipv4View& ip) {
-  report_udp(*f.report, ip.payload(), ip.total_length() - ip.header_len(), ip.src(), ip.dst(), !ip.is_fragment());
+  report_udp(*f.report, ip.payload(), ip.total_length() - ip.header_len(), ip.src(), ip.dst(),
+             !ip.is_fragment());
 }
 
-core::Result<UdpId, Errno> UdpLayer::open() { return open_endpoint(eps_, config_.max_endpoints, config_); }
+core::Result<UdpId, Errno> UdpLayer::open() {
+  return open_endpoint(eps_, config_.max_endpoints, config_);
+}
 
 void UdpLayer::close(UdpId id) {
   if (!valid(id)) return;
@@ -154,11 +159,13 @@ core::Result<std::size_t, Errno> UdpLayer::send_to(UdpId id, core::Bytes data, s
   p->id = ctx_.new_packet_id();
   auto out = p->append(wire::kUdpHeaderLen + data.size());
   if (!data.empty()) std::memcpy(out.data() + wire::kUdpHeaderLen, data.data(), data.size());
-  // The boundary socket -> transport: the data leaves the socket (the facade traces the call itself on return).
+  // The boundary socket -> transport: the data leaves the socket (the facade traces the call itself on
+  // return).
   if (ctx_.tracer.on()) [[unlikely]]
-    ctx_.tracer.packet(now, Layer::Socket, core::Dir::Tx, core::TraceKind::Send, p->id, data, core::LayerMarks{});
+    ctx_.tracer.packet(now, Layer::Socket, core::Dir::Tx, core::TraceKind::Send, p->id, data,
+                       core::LayerMarks{});
   wire::UdpHeader h{ep.local.port, to->port, static_cast<std::uint16_t>(out.size())};
-  h.emit_with_checksum(out, src, to->addr);
+  h.emit_with_payload_sum(out, src, to->addr, wire::ones_sum(data));
   p->marks.transport = 0;
   p->marks.payload = wire::kUdpHeaderLen;
   ctx_.sent(now, Layer::Udp, Counter::UdpTx, *p);
@@ -169,20 +176,28 @@ core::Result<std::size_t, Errno> UdpLayer::send_to(UdpId id, core::Bytes data, s
   sp.ttl = config_.ttl;
   if (auto r = ipv4_.send(sp, std::move(*p), now); !r) {
     switch (r.error()) {
-      case Reason::Ipv4NoRoute: return core::fail(Errno::ENETUNREACH_);
+      case Reason::Ipv4NoRoute:
+        return core::fail(Errno::ENETUNREACH_);
       case Reason::Ipv4FragmentNeeded:
-      case Reason::Ipv4FragmentTooLarge: return core::fail(Errno::EMSGSIZE_);
+      case Reason::Ipv4FragmentTooLarge:
+        return core::fail(Errno::EMSGSIZE_);
       case Reason::ArpQueueFull:
       case Reason::NicNoBuffer:
-      case Reason::NicQueueFull: return core::fail(Errno::ENOBUFS_);
-      default: break;  // dropped further down (a lossy NIC): UDP does not know, as on a real host
+      case Reason::NicQueueFull:
+        return core::fail(Errno::ENOBUFS_);
+      default:
+        break;  // dropped further down (a lossy NIC): UDP does not know, as on a real host
     }
   }
   return data.size();
 }
 
-bool UdpLayer::readable(UdpId id) const { return valid(id) && !eps_[id]->queue.empty(); }
-bool UdpLayer::has_error(UdpId id) const { return valid(id) && eps_[id]->pending_error != Errno::Ok; }
+bool UdpLayer::readable(UdpId id) const {
+  return valid(id) && !eps_[id]->queue.empty();
+}
+bool UdpLayer::has_error(UdpId id) const {
+  return valid(id) && eps_[id]->pending_error != Errno::Ok;
+}
 std::optional<Endpoint> UdpLayer::local(UdpId id) const {
   if (!valid(id) || !eps_[id]->bound) return std::nullopt;
   Endpoint l = eps_[id]->local;
@@ -191,8 +206,14 @@ std::optional<Endpoint> UdpLayer::local(UdpId id) const {
     if (auto src = ipv4_.source_for(eps_[id]->remote->addr)) l.addr = *src;
   return l;
 }
-std::optional<Endpoint> UdpLayer::remote(UdpId id) const { return valid(id) ? eps_[id]->remote : std::nullopt; }
-std::uint64_t UdpLayer::queue_drops(UdpId id) const { return valid(id) ? eps_[id]->drops : 0; }
-std::size_t UdpLayer::queued(UdpId id) const { return valid(id) ? eps_[id]->queue.size() : 0; }
+std::optional<Endpoint> UdpLayer::remote(UdpId id) const {
+  return valid(id) ? eps_[id]->remote : std::nullopt;
+}
+std::uint64_t UdpLayer::queue_drops(UdpId id) const {
+  return valid(id) ? eps_[id]->drops : 0;
+}
+std::size_t UdpLayer::queued(UdpId id) const {
+  return valid(id) ? eps_[id]->queue.size() : 0;
+}
 
 }  // namespace strata::transport

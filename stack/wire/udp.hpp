@@ -52,6 +52,10 @@ struct UdpHeader {
   static constexpr std::size_t wire_size() { return kUdpHeaderLen; }
   /// Writes the header over out[0..8) and the checksum over out (header + payload, out.size() == length).
   void emit_with_checksum(core::MutBytes out, Ipv4Address src, Ipv4Address dst) const;
+  /// The same with the payload's ones_sum() given: a sender sums the bytes where they came from, not the copy
+  /// it just wrote (loads inside a just-written wide store do not forward and stall).
+  void emit_with_payload_sum(core::MutBytes out, Ipv4Address src, Ipv4Address dst,
+                             std::uint16_t payload_sum) const;
 };
 
 }  // namespace strata::wire
