@@ -66,11 +66,4 @@ void Host::advance(core::Instant now) {
   ipv4_.advance(now_);
 }
 
-std::optional<core::Instant> Host::next_deadline() const {
-  auto a = arp_.next_deadline();
-  auto b = ipv4_.next_deadline();
-  if (a && b) return std::min(*a, *b);
-  return a ? a : b;
-}
-
 }  // namespace strata

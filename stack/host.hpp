@@ -4,6 +4,7 @@
 // frames to NICs, next_deadline(), counters and trace events. It never reads a clock or touches a device.
 #pragma once
 
+#include <algorithm>
 #include <optional>
 #include <string>
 
@@ -46,13 +47,19 @@ class Host {
 
   /// Input 1: a frame from NIC `nic`, valid for the call. `report`, when given, is filled with what each
   /// layer parsed (strata replay --json).
-  RxOutcome handle_frame(core::NicId nic, core::Bytes frame, core::Instant now, core::RxReport* report = nullptr);
+  RxOutcome handle_frame(core::NicId nic, core::Bytes frame, core::Instant now,
+                         core::RxReport* report = nullptr);
   /// Input 2: fire the timers due at `now` (ARP retries and expiry, reassembly timeouts).
   void advance(core::Instant now);
   /// Input 3: socket calls, run at the last instant handed in.
   socket::SocketApi& sockets() { return sockets_; }
-  /// Output: when advance must be called next.
-  std::optional<core::Instant> next_deadline() const;
+  /// Output: when advance must be called next (kNever: no timer is pending).
+  core::Instant next_deadline_or_never() const {
+    return std::min(arp_.next_deadline_or_never(), ipv4_.next_deadline_or_never());
+  }
+  std::optional<core::Instant> next_deadline() const {
+    return core::deadline_or_none(next_deadline_or_never());
+  }
 
   void set_trace_sink(core::TraceSink* sink) { ctx_.tracer.set_sink(sink); }
   const core::Counters& counters() const { return ctx_.counters; }

@@ -34,9 +34,9 @@ class ArpCache {
   std::size_t expire(core::Instant now);
   /// The earliest expiry, O(1) between changes: hosts are asked for it after every event.
   std::optional<core::Instant> next_deadline() const {
-    if (entries_.empty()) return std::nullopt;
-    return earliest();
+    return core::deadline_or_none(next_deadline_or_never());
   }
+  core::Instant next_deadline_or_never() const { return entries_.empty() ? core::kNever : earliest(); }
   const std::vector<ArpEntry>& entries() const { return entries_; }
   std::size_t capacity() const { return capacity_; }
 

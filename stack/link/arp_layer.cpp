@@ -173,10 +173,9 @@ void ArpLayer::advance(core::Instant now) {
   }
 }
 
-std::optional<core::Instant> ArpLayer::next_deadline() const {
-  std::optional<core::Instant> t = cache_.next_deadline();
-  for (const auto& r : resolving_)
-    if (!t || r.next_retry < *t) t = r.next_retry;
+core::Instant ArpLayer::next_deadline_or_never() const {
+  core::Instant t = cache_.next_deadline_or_never();
+  for (const auto& r : resolving_) t = std::min(t, r.next_retry);
   return t;
 }
 

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
-// ARP (RFC 826, RFC 5227 gratuitous announcements): resolves next hops for IPv4 sends, with request retries and a
-// bounded queue of packets waiting for resolution; answers requests for our addresses; learns from what it sees.
+// ARP (RFC 826, RFC 5227 gratuitous announcements): resolves next hops for IPv4 sends, with request retries
+// and a bounded queue of packets waiting for resolution; answers requests for our addresses; learns from what
+// it sees.
 #pragma once
 
 #include <optional>
@@ -18,10 +19,10 @@ struct ArpConfig {
   std::size_t cache_capacity = 64;
   core::Duration entry_lifetime = std::chrono::seconds(60);
   core::Duration retry_interval = std::chrono::seconds(1);
-  unsigned max_requests = 3;       // requests per resolution before giving up
-  std::size_t max_pending = 64;    // packets waiting for resolution, over all destinations (a 64 KiB
-                                   // datagram is 45 fragments at MTU 1500)
-  bool answer = true;              // reply to requests for our addresses (false in replay)
+  unsigned max_requests = 3;     // requests per resolution before giving up
+  std::size_t max_pending = 64;  // packets waiting for resolution, over all destinations (a 64 KiB
+                                 // datagram is 45 fragments at MTU 1500)
+  bool answer = true;            // reply to requests for our addresses (false in replay)
 };
 
 class ArpLayer final : public L3Handler {
@@ -29,11 +30,13 @@ class ArpLayer final : public L3Handler {
   ArpLayer(core::StackContext& ctx, EthernetLayer& ethernet, ArpConfig config);
 
   /// Sets (or clears) our address on a NIC; announces it with a gratuitous ARP when `announce`.
-  void set_address(core::NicId nic, std::optional<wire::Ipv4Address> addr, core::Instant now, bool announce = true);
+  void set_address(core::NicId nic, std::optional<wire::Ipv4Address> addr, core::Instant now,
+                   bool announce = true);
   void receive(core::RxFrame& frame, const LinkHeader& link, core::Bytes payload) override;
 
-  /// Sends an IPv4 packet to `next_hop` on `nic`: at once when its MAC is known (or it is broadcast/multicast:
-  /// `link_broadcast` says the caller knows it is a subnet broadcast), else queued while ARP resolves it.
+  /// Sends an IPv4 packet to `next_hop` on `nic`: at once when its MAC is known (or it is
+  /// broadcast/multicast: `link_broadcast` says the caller knows it is a subnet broadcast), else queued while
+  /// ARP resolves it.
   core::Result<void> send_ipv4(core::NicId nic, wire::Ipv4Address next_hop, core::PacketBuf&& packet,
                                core::Instant now, bool link_broadcast = false);
 
@@ -42,12 +45,15 @@ class ArpLayer final : public L3Handler {
   bool can_take(core::NicId nic, wire::Ipv4Address next_hop, std::size_t packets, core::Instant now);
 
   void advance(core::Instant now);
-  std::optional<core::Instant> next_deadline() const;
+  std::optional<core::Instant> next_deadline() const {
+    return core::deadline_or_none(next_deadline_or_never());
+  }
+  core::Instant next_deadline_or_never() const;
   ArpCache& cache() { return cache_; }
   const ArpCache& cache() const { return cache_; }
   std::size_t pending() const { return pending_.size(); }
-  /// Read-only, for inspection (the stepper's `print queues`): each packet waiting for resolution, in queue order,
-  /// as (interface, next hop, bytes).
+  /// Read-only, for inspection (the stepper's `print queues`): each packet waiting for resolution, in queue
+  /// order, as (interface, next hop, bytes).
   struct PendingEntry {
     core::NicId nic;
     wire::Ipv4Address next_hop;

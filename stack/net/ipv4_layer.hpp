@@ -62,6 +62,7 @@ class Ipv4Layer final : public link::L3Handler {
 
   void advance(core::Instant now);
   std::optional<core::Instant> next_deadline() const { return reassembler_.next_deadline(); }
+  core::Instant next_deadline_or_never() const { return reassembler_.next_deadline_or_never(); }
 
   RoutingTable& routes() { return routes_; }
   const RoutingTable& routes() const { return routes_; }

@@ -224,7 +224,7 @@ std::optional<ExpiredDatagram> Ipv4Reassembler::pop_expired(core::Instant now) {
   for (auto& s : slots_)
     if (s.live && s.deadline <= now && (oldest == nullptr || s.deadline < oldest->deadline)) oldest = &s;
   if (oldest == nullptr) {
-    earliest_ = next_deadline().value_or(core::Instant::max());
+    earliest_ = next_deadline_or_never();
     return std::nullopt;
   }
 
@@ -246,14 +246,14 @@ std::optional<ExpiredDatagram> Ipv4Reassembler::pop_expired(core::Instant now) {
   return out;
 }
 
-std::optional<core::Instant> Ipv4Reassembler::next_deadline() const {
+core::Instant Ipv4Reassembler::next_deadline_or_never() const {
   // earliest_ bounds every deadline held from below: at max, nothing is held (asked after every sim event).
-  if (earliest_ == core::Instant::max()) return std::nullopt;
-  std::optional<core::Instant> best;
+  if (earliest_ == core::kNever) return core::kNever;
+  core::Instant best = core::kNever;
   for (const auto& s : slots_)
-    if (s.live && (!best || s.deadline < *best)) best = s.deadline;
+    if (s.live) best = std::min(best, s.deadline);
   for (const auto& t : tombstones_)
-    if (t.live && (!best || t.deadline < *best)) best = t.deadline;
+    if (t.live) best = std::min(best, t.deadline);
   return best;
 }
 

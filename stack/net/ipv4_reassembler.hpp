@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
-// IPv4 reassembly (RFC 791 §3.2, RFC 815 holes). Fragments are copied at their offset into one 64 KiB pool slot
-// per datagram. Bounded: datagrams in progress, bytes held, fragments per datagram; a timeout per datagram.
-// Overlapping fragments make the whole datagram be dropped, as RFC 5722 does for IPv6 (and every later
-// fragment of it until the timeout); an exact duplicate of a fragment already held is dropped alone.
+// IPv4 reassembly (RFC 791 §3.2, RFC 815 holes). Fragments are copied at their offset into one 64 KiB pool
+// slot per datagram. Bounded: datagrams in progress, bytes held, fragments per datagram; a timeout per
+// datagram. Overlapping fragments make the whole datagram be dropped, as RFC 5722 does for IPv6 (and every
+// later fragment of it until the timeout); an exact duplicate of a fragment already held is dropped alone.
 // Not for: deciding what to do with the result (Ipv4Layer delivers it or sends ICMP time exceeded).
 //
 // Details:
@@ -36,9 +36,9 @@
 namespace strata::net {
 
 struct ReassemblyConfig {
-  std::size_t max_datagrams = 16;         // in progress at once (each holds one large pool slot)
-  std::size_t max_bytes = 256 * 1024;     // fragment payload bytes held over all datagrams
-  std::size_t max_fragments = 64;         // per datagram
+  std::size_t max_datagrams = 16;      // in progress at once (each holds one large pool slot)
+  std::size_t max_bytes = 256 * 1024;  // fragment payload bytes held over all datagrams
+  std::size_t max_fragments = 64;      // per datagram
   core::Duration timeout = std::chrono::seconds(30);
 };
 
@@ -47,8 +47,9 @@ struct ReassemblyResult {
   enum class Kind : std::uint8_t { Held, Complete, Dropped };
   Kind kind = Kind::Held;
   core::Reason reason = core::Reason::None;  // for Dropped
-  /// For Complete: the whole datagram, the first fragment's IPv4 header (options kept, total length set, MF and
-  /// offset cleared, checksum recomputed) followed by the payload. Valid until the next call on the reassembler.
+  /// For Complete: the whole datagram, the first fragment's IPv4 header (options kept, total length set, MF
+  /// and offset cleared, checksum recomputed) followed by the payload. Valid until the next call on the
+  /// reassembler.
   core::Bytes datagram;
 };
 
@@ -66,17 +67,18 @@ class Ipv4Reassembler {
 
   /// Takes one fragment (is_fragment() is true; the caller has validated the header and checksum and that the
   /// buffer holds total_length() bytes). Drop reasons: Ipv4FragmentOverlap, Ipv4FragmentDuplicate,
-  /// Ipv4FragmentTooLarge (offset + length beyond 65535), Ipv4BadFragment (an MF fragment whose payload is not a
-  /// multiple of 8, or a fragment contradicting an already known total length), Ipv4TooManyFragments,
+  /// Ipv4FragmentTooLarge (offset + length beyond 65535), Ipv4BadFragment (an MF fragment whose payload is
+  /// not a multiple of 8, or a fragment contradicting an already known total length), Ipv4TooManyFragments,
   /// Ipv4ReassemblyMemory (a cap would be exceeded; the fragment is dropped, the others kept), NicNoBuffer.
   ReassemblyResult add(const wire::Ipv4View& fragment, core::NicId nic, core::Instant now);
 
-  /// Drops every datagram whose timeout has passed at `now`; calls on_expired for each (may be empty callable).
-  /// Returns how many were dropped.
+  /// Drops every datagram whose timeout has passed at `now`; calls on_expired for each (may be empty
+  /// callable). Returns how many were dropped.
   template <class F>
   std::size_t expire(core::Instant now, F&& on_expired) {
-    if (completed_.valid()) completed_ = core::PacketBuf{};  // the previous Complete result is no longer readable
-    if (now < earliest_) return 0;  // called for every frame: nothing held can be due yet
+    if (completed_.valid())
+      completed_ = core::PacketBuf{};  // the previous Complete result is no longer readable
+    if (now < earliest_) return 0;     // called for every frame: nothing held can be due yet
     std::size_t n = 0;
     while (auto e = pop_expired(now)) {
       on_expired(static_cast<const ExpiredDatagram&>(*e));
@@ -84,7 +86,10 @@ class Ipv4Reassembler {
     }
     return n;
   }
-  std::optional<core::Instant> next_deadline() const;
+  std::optional<core::Instant> next_deadline() const {
+    return core::deadline_or_none(next_deadline_or_never());
+  }
+  core::Instant next_deadline_or_never() const;
   std::size_t datagrams_in_progress() const;
   std::size_t bytes_held() const { return bytes_held_; }
 
@@ -136,8 +141,10 @@ class Ipv4Reassembler {
   std::vector<Range> ranges_;          // config_.max_datagrams * config_.max_fragments, sized once
   std::vector<Tombstone> tombstones_;  // config_.max_datagrams, sized once
   core::PacketBuf completed_;
-  core::Instant earliest_ = core::Instant::max();  // no deadline held is earlier (a lower bound)          // the last Complete datagram's slot, returned on the next call
-  std::vector<std::byte> scratch_;     // the ExpiredDatagram prefix (header + 8 bytes), sized once
+  core::Instant earliest_ =
+      core::Instant::max();  // no deadline held is earlier (a lower bound)          // the last Complete
+                             // datagram's slot, returned on the next call
+  std::vector<std::byte> scratch_;  // the ExpiredDatagram prefix (header + 8 bytes), sized once
 };
 
 }  // namespace strata::net
