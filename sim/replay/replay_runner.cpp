@@ -7,11 +7,14 @@
 #include <array>
 #include <chrono>
 #include <map>
+#include <optional>
 #include <string_view>
+#include <system_error>
 
 #include <fmt/format.h>
 
 #include "sim/replay/json_fields.hpp"
+#include "sim/replay/read_ahead.hpp"
 #include "stack/host.hpp"
 #include "stack/nic/pcap_file_nic.hpp"
 
@@ -20,6 +23,8 @@ namespace strata::sim {
 namespace {
 
 constexpr std::size_t kFlushAt = 1 << 16;
+// Below this, starting a read-ahead thread costs more than the page faults it would take off this thread.
+constexpr std::size_t kReadAheadFrom = 8u << 20;
 
 /// The per-packet line of the default (human) output: what each layer made of it.
 void append_human(std::string& out, const FrameInfo& fr, const core::RxReport& r, const RxOutcome& o,
@@ -116,6 +121,17 @@ int run_replay(const ReplayOptions& opt, std::FILE* out, std::FILE* err) {
   if (opt.filter && !reader->set_filter(*opt.filter, error)) {
     fmt::print(err, "strata replay: bad --filter '{}': {}\n", *opt.filter, error);
     return 2;
+  }
+  // A large mapped file is paged in ahead of the reader by a thread of its own (read_ahead.hpp). Declared
+  // after `reader`, so it stops before the mapping goes.
+  std::optional<ReadAhead> ahead;
+  if (const core::Bytes file = reader->mapped_file(); file.size() >= kReadAheadFrom) {
+    try {
+      ahead.emplace(file, ReadAhead::Config{});
+      reader->on_progress(ahead->chunk(), [&ahead](std::uint64_t pos) { ahead->reader_at(pos); });
+    } catch (const std::system_error&) {
+      // No thread to be had: libpcap's reads fault the pages in as they go.
+    }
   }
   Progress progress;
   if (opt.progress && ::isatty(::fileno(err))) {

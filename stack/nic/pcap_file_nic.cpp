@@ -8,7 +8,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <cstddef>
 #include <cstdio>
+#include <cstring>
 
 namespace strata::nic {
 
@@ -36,29 +39,72 @@ LinkType map_dlt(int dlt) {
 }
 }  // namespace
 
+/// The capture, mapped read-only, and the state of the stdio stream libpcap reads it through.
+struct PcapReader::Mapping {
+  std::byte* base = nullptr;
+  std::size_t len = 0;
+  std::size_t pos = 0;  // the stream's file position as the cookie sees it
+
+  Mapping(std::byte* b, std::size_t n) : base(b), len(n) {}
+  Mapping(const Mapping&) = delete;
+  Mapping& operator=(const Mapping&) = delete;
+  ~Mapping() { ::munmap(base, len); }
+
+  // The stream's buffer is the mapping itself, so the read that fills it has nothing to copy; any other
+  // buffer (which glibc does not use here, but may) gets the bytes copied.
+  static ssize_t read(void* cookie, char* buf, std::size_t n) {
+    auto* m = static_cast<Mapping*>(cookie);
+    n = std::min(n, m->len - m->pos);
+    const std::byte* from = m->base + m->pos;
+    if (reinterpret_cast<const std::byte*>(buf) != from) std::memcpy(buf, from, n);
+    m->pos += n;
+    return static_cast<ssize_t>(n);
+  }
+  static int seek(void* cookie, off64_t* offset, int whence) {
+    auto* m = static_cast<Mapping*>(cookie);
+    const long long from = whence == SEEK_SET   ? 0
+                           : whence == SEEK_CUR ? static_cast<long long>(m->pos)
+                                                : static_cast<long long>(m->len);
+    const long long to = from + *offset;
+    if (to < 0 || to > static_cast<long long>(m->len)) return -1;
+    m->pos = static_cast<std::size_t>(to);
+    *offset = to;
+    return 0;
+  }
+};
+
+PcapReader::PcapReader() = default;
+
 std::unique_ptr<PcapReader> PcapReader::open(const std::string& path, std::string& error) {
   std::unique_ptr<PcapReader> r(new PcapReader());
   char errbuf[PCAP_ERRBUF_SIZE] = {};
-  // A regular file is mapped and handed to libpcap as an in-memory stream: libpcap still parses every record,
-  // but the kernel no longer copies the whole file through read(2), which costs as much as the parsing.
+  // A regular file is mapped: libpcap still parses every record, but reads it in place (see the header).
+  // Anything else (a FIFO, an empty file, a failed mapping) is read by libpcap through a stream on the same
+  // descriptor: opening a FIFO a second time would wait for a writer that already came.
   FILE* stream = nullptr;
   const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd >= 0) {
     struct stat st{};
     if (::fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0) {
-      // Pre-faulting the whole mapping at once costs far less than a fault per page; beyond 1 GiB the pages
-      // are faulted as the reader gets to them, so a huge capture does not wait to be mapped whole.
-      const int populate = st.st_size <= (1LL << 30) ? MAP_POPULATE : 0;
-      void* map = ::mmap(nullptr, static_cast<std::size_t>(st.st_size), PROT_READ, MAP_PRIVATE | populate, fd, 0);
+      const auto len = static_cast<std::size_t>(st.st_size);
+      void* map = ::mmap(nullptr, len, PROT_READ, MAP_PRIVATE, fd, 0);
       if (map != MAP_FAILED) {
-        ::madvise(map, static_cast<std::size_t>(st.st_size), MADV_SEQUENTIAL);
-        r->map_ = map;
-        r->map_len_ = static_cast<std::size_t>(st.st_size);
-        stream = ::fmemopen(map, r->map_len_, "r");
-        if (stream != nullptr) std::setvbuf(stream, nullptr, _IOFBF, 1 << 20);
+        ::madvise(map, len, MADV_SEQUENTIAL);
+        r->mapping_ = std::make_unique<Mapping>(static_cast<std::byte*>(map), len);
+        stream = ::fopencookie(r->mapping_.get(), "r", {&Mapping::read, nullptr, &Mapping::seek, nullptr});
+        if (stream == nullptr ||
+            std::setvbuf(stream, static_cast<char*>(map), _IOFBF, len) != 0) {  // stdio reads the mapping
+          if (stream != nullptr) std::fclose(stream);
+          stream = nullptr;
+          r->mapping_.reset();
+        }
       }
     }
-    ::close(fd);
+    if (stream != nullptr) {
+      ::close(fd);  // the mapping stays
+    } else if ((stream = ::fdopen(fd, "rb")) == nullptr) {
+      ::close(fd);
+    }
   }
   pcap* h = nullptr;
   if (stream != nullptr) {
@@ -79,13 +125,29 @@ std::unique_ptr<PcapReader> PcapReader::open(const std::string& path, std::strin
 
 PcapReader::~PcapReader() {
   if (filter_) pcap_freecode(filter_.get());
-  if (handle_) pcap_close(handle_);  // closes the stream too
-  if (map_ != nullptr) ::munmap(map_, map_len_);
+  if (handle_) pcap_close(handle_);  // closes the stream too; mapping_ goes after it
+}
+
+core::Bytes PcapReader::mapped_file() const {
+  return mapping_ ? core::Bytes(mapping_->base, mapping_->len) : core::Bytes();
+}
+
+void PcapReader::on_progress(std::uint64_t every, std::function<void(std::uint64_t)> callback) {
+  progress_every_ = every;
+  next_progress_ = every;
+  progress_ = std::move(callback);
 }
 
 long long PcapReader::file_position() const {
   FILE* f = pcap_file(handle_);
   return f ? static_cast<long long>(std::ftell(f)) : -1;
+}
+
+void PcapReader::report_progress() {
+  const long long pos = file_position();
+  if (pos < 0 || static_cast<std::uint64_t>(pos) < next_progress_) return;
+  next_progress_ = static_cast<std::uint64_t>(pos) + progress_every_;
+  progress_(static_cast<std::uint64_t>(pos));
 }
 
 std::string PcapReader::dlt_name() const {
@@ -117,6 +179,8 @@ PcapReader::Status PcapReader::next(PcapRecord& out) {
       return Status::Error;
     }
     ++records_;
+    // Looking where the reader is costs an ftell: not on every record.
+    if ((records_ & 63) == 0 && progress_) report_progress();
     if (filter_ && pcap_offline_filter(filter_.get(), hdr, data) == 0) continue;
     out.data = core::Bytes(reinterpret_cast<const std::byte*>(data), hdr->caplen);
     out.wire_len = hdr->len;

@@ -2,9 +2,15 @@
 // Capture files through libpcap (pcap and pcapng; no hand-written parsing). PcapReader reads records with
 // nanosecond timestamps and maps the file's link type; PcapWriter writes frames with given timestamps;
 // PcapFileNic is a Nic whose sends go to a PcapWriter (or nowhere).
+//
+// A regular file is mapped and handed to libpcap as a stdio stream whose buffer is the mapping itself, so the
+// only copy of a record is libpcap's own (into its buffer). mapped_file() and on_progress() let a caller page
+// the mapping in ahead of the reader and release it behind (sim/replay does, on a thread of its own).
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -46,17 +52,26 @@ class PcapReader {
   std::uint64_t records_read() const { return records_; }
   /// Bytes of the file consumed so far, or -1 (for a progress bar).
   long long file_position() const;
+  /// The whole file when libpcap reads it in place from a mapping (a regular, non-empty file), else empty.
+  /// Valid as long as the reader; its pages may be faulted in or released (MADV_DONTNEED) from any thread.
+  core::Bytes mapped_file() const;
+  /// From now on, next() calls `callback` with the file position each time it has advanced by `every` bytes
+  /// (or a little more) since the last call; on the thread calling next().
+  void on_progress(std::uint64_t every, std::function<void(std::uint64_t)> callback);
 
  private:
-  PcapReader() = default;
+  struct Mapping;  // the mapped file and the stdio stream over it (pcap_file_nic.cpp)
+  PcapReader();
+  void report_progress();
   pcap* handle_ = nullptr;
   LinkType link_ = LinkType::Unsupported;
   int dlt_ = 0;
   std::string error_;
   std::uint64_t records_ = 0;
   std::unique_ptr<bpf_program> filter_;
-  void* map_ = nullptr;  // the file, mapped (regular files only)
-  std::size_t map_len_ = 0;
+  std::unique_ptr<Mapping> mapping_;  // regular files only; outlives handle_ (its stream reads from it)
+  std::function<void(std::uint64_t)> progress_;
+  std::uint64_t progress_every_ = 0, next_progress_ = 0;
 };
 
 class PcapWriter {
