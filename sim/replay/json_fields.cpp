@@ -92,7 +92,7 @@ void append_json(std::string& out, const FrameInfo& fr, const core::RxReport& r,
   if (has(R::kAd)) l.num("ieee8021ad.id", r.ad_id);
   if (has(R::kVlan)) l.num("vlan.id", r.vlan_id);
   if (has(R::kSllType)) l.num("sll.pkttype", r.sll_pkttype);
-  if (has(R::kSllEtype)) l.hex4("sll.etype", r.sll_etype);
+  if (has(R::kSllEtype)) l.num("sll.etype", r.sll_etype);  // a number: only eth.type, tcp.flags are hex
   if (has(R::kArp)) l.num("arp.opcode", r.arp_opcode);
   if (has(R::kArpIpv4)) {
     l.ipv4("arp.src.proto_ipv4", r.arp_spa);

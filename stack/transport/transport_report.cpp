@@ -67,10 +67,22 @@ void report_tcp(R& r, core::Bytes seg, std::size_t length_by_ip, wire::Ipv4Addre
   const std::size_t hlen = (core::load_u8(seg, 12) >> 4) * 4u;
   r.tcp_hdr_len = static_cast<std::uint8_t>(hlen);
   r.has |= R::kTcpHdrLen;
+  // A fragment that was not reassembled: the first fragment of a datagram IPv4 dropped (bad header checksum,
+  // cut by the capture), reported directly. RxReport's IPv4 fields are the frame's own header; on a frame that
+  // completed reassembly they are that fragment's, while length_by_ip is the whole datagram's, larger than the
+  // fragment's payload. Wireshark shows an unreassembled fragment with no tcp.len and leaves its checksum
+  // unverified (pinfo->fragmented), whatever bytes the capture holds.
+  // (kIpFlags implies ip_len and ip_hdr_len, with ip_len >= ip_hdr_len.)
+  const bool fragment = !quoted && r.has_any(R::kIpFlags) && r.ip_mf && r.ip_frag_offset == 0 &&
+                        std::size_t{r.ip_len} - r.ip_hdr_len == length_by_ip;
   if (!quoted) {
-    r.has |= R::kTcpSeq | R::kTcpLen;
+    r.has |= R::kTcpSeq;
     r.tcp_seq = core::load_be32(seg, 4);
-    r.tcp_len = length_by_ip >= hlen ? static_cast<std::uint32_t>(length_by_ip - hlen) : 0;
+    // No tcp.len in a fragment nor in a "short segment" (the IP payload ends inside the TCP header).
+    if (!fragment && length_by_ip >= hlen) {
+      r.has |= R::kTcpLen;
+      r.tcp_len = static_cast<std::uint32_t>(length_by_ip - hlen);
+    }
   }
   if (hlen < wire::kTcpMinHeaderLen) return;
   r.has |= R::kTcpHeader | R::kTcpCheck;
@@ -78,7 +90,11 @@ void report_tcp(R& r, core::Bytes seg, std::size_t length_by_ip, wire::Ipv4Addre
   r.tcp_flags = core::load_be16(seg, 12) & 0x0fff;
   r.tcp_window = core::load_be16(seg, 14);
   report_tcp_options(r, seg.subspan(wire::kTcpMinHeaderLen, std::min(hlen, seg.size()) - wire::kTcpMinHeaderLen));
-  if (seg.size() >= length_by_ip && length_by_ip >= hlen) {
+  if (fragment) {
+    r.tcp_check = R::kUnverified;
+  } else if (seg.size() >= length_by_ip) {
+    // Summed over the segment as the IP header bounds it, even when that ends inside the TCP header (Wireshark
+    // checksums whatever the IP payload holds once all of it is captured).
     const auto whole = seg.first(length_by_ip);
     const auto pseudo = wire::pseudo_header_sum(src.value, dst.value, wire::ip_proto::kTcp,
                                                 static_cast<std::uint16_t>(length_by_ip));

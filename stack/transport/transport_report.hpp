@@ -18,7 +18,9 @@ void report_udp(core::RxReport& r, core::Bytes segment, std::size_t length_by_ip
                 wire::Ipv4Address dst, bool verifiable);
 
 /// `quoted`: the segment sits inside an ICMP error (no seq_raw, no len; a cut segment's checksum counts as
-/// bad, as Wireshark sums only what is quoted).
+/// bad, as Wireshark sums only what is quoted). Otherwise `r` must already hold the frame's IPv4 header
+/// (ip.len, flags): a first fragment reported without reassembly (IPv4 dropped it) gets no tcp.len and an
+/// unverified checksum; a segment whose IP payload ends inside its header gets no tcp.len either.
 void report_tcp(core::RxReport& r, core::Bytes segment, std::size_t length_by_ip, wire::Ipv4Address src,
                 wire::Ipv4Address dst, bool quoted);
 

@@ -4,7 +4,8 @@
 Usage
 -----
     tshark_compare.py --strata STRATA_BIN CAPTURE [CAPTURE...]
-                      [--min-agreement 0.999] [--show N] [--json-file FILE ...]
+                      [--min-agreement 0.999] [--scope all|ipv4] [--show N]
+                      [--groups N] [--diffs-out FILE] [--json-file FILE ...]
     tshark_compare.py --json-file FILE CAPTURE        # check a saved JSON-lines file
     tshark_compare.py --selftest CAPTURE [CAPTURE...] # tshark vs itself: must be 100%
     tshark_compare.py --write-reference FILE CAPTURE  # tshark output as contract JSON
@@ -13,8 +14,13 @@ Usage
 to test the checker without the binary).  --tshark PATH picks the tshark
 binary, --timeout SECONDS bounds each child process (default 600),
 --skip-unreadable skips captures tshark cannot read at all (corpus sweeps).
+--groups N prints the N largest groups of differences (field, kind, value
+shapes, with a first example); --diffs-out FILE writes every difference of
+both scopes as JSON lines (with tshark's frame.protocols and whether it is in
+scope) for analysis.
 
-Exit status: 0 when overall agreement >= --min-agreement, the packet counts
+Exit status: 0 when the agreement of the chosen scope (--scope, default all:
+the overall agreement) >= --min-agreement, the packet counts
 match, every strata line parses as a JSON object and carries `strata.layer`
 and a `strata.verdict` in {deliver, drop, reassembling}; 1 otherwise; 2 on a
 usage error or when tshark / strata cannot be run at all (not found, no
@@ -26,6 +32,7 @@ Reference
     tshark -r CAPTURE -n -T fields -E separator=/t -E header=n -E occurrence=f
            -o ip.check_checksum:TRUE -o udp.check_checksum:TRUE
            -o tcp.check_checksum:TRUE  -e FIELD ... (the minimum set)
+           -e frame.protocols      (for the scope only, never compared)
 
 Comparison
 ----------
@@ -37,14 +44,60 @@ not) or both-absent.  Agreement ratio = agree / (agree + disagree + missing +
 extra); both-absent pairs are not counted.  Equality is type-strict (the JSON
 number 1 does not equal the string "1", nor `true`).
 
+Scope
+-----
+Both ratios are always printed; `--scope` picks the one --min-agreement
+applies to (and what the per-field table, groups and listed differences
+show).  `--scope all` (the default) counts every field of every packet.
+`--scope ipv4` counts only what issue 3 lists and strata claims to decode.
+The rule is computed from the *reference*: tshark's `frame.protocols` for the
+frame (requested as one extra column, never compared), e.g.
+"eth:ethertype:vlan:ethertype:ip:icmp:ip:udp:dns".
+
+  1. Packet in scope: the chain starts with a link layer strata decodes and
+     lists --
+       eth:ethertype  [ (vlan|ieee8021ad):ethertype ]*   Ethernet, 802.1Q, QinQ
+       sll:ethertype                                     Linux SLL and SLL2
+       raw                                               raw IP (linktype 101)
+     -- immediately followed by the network layer `ip` (IPv4) or `arp`; or
+     the chain starts with `ip` itself (LINKTYPE_IPV4, 228, has no link
+     protocol in tshark).
+     Anything else is out of scope as a whole: IPv6, 802.3/LLC, PPPoE, MPLS,
+     SLL with a non-Ethernet protocol (sll:gre...), BSD loopback, PPP, HDLC,
+     radiotap, ..., also when IPv4 follows one of those.
+  2. In an in-scope packet every field is counted, except the fields of a
+     protocol whose *first* occurrence in the chain sits in an inner header.
+     With `-E occurrence=f` tshark prints a field's first occurrence; when the
+     outer header lacks a protocol and a tunnel's payload has it, the value
+     comes from the inner header (IP-in-IP: ip.proto 4 and the inner udp.*;
+     VXLAN: the outer udp.* but the inner tcp.*, or an inner vlan.id).  Such a
+     field is excluded on BOTH sides -- tshark's value and strata's, whatever
+     strata prints -- so a tunnel is neither a miss nor an "extra".  The
+     places where a protocol's first occurrence counts:
+       frame.*                  always
+       eth.* / sll.*            the link layer itself (chain position 0)
+       vlan.id, ieee8021ad.id   a tag of the link layer (before ip/arp)
+       ip.* / arp.*             the network layer of rule 1
+       icmp.*                   directly above that IPv4 header
+       udp.*, tcp.*             directly above that IPv4 header, or the
+                                datagram quoted by an ICMP error directly
+                                above it (ip:icmp:ip:udp), which DESIGN.md §5
+                                defines as the source of udp.*/tcp.* there
+     A protocol that does not appear in the chain at all is counted: tshark
+     normally has none of its fields, so a strata value there is an "extra"
+     (e.g. udp.* on a fragment tshark did not reassemble: "eth:ethertype:ip:data").
+  The number of excluded values is printed next to the in-scope ratio;
+  out-of-scope packets count only in the overall ratio.
+
 Normalisation (tshark text -> contract form; the strata side is taken as is,
 except where noted):
   * integers: decimal or 0x-hex text -> int (`ip.id` 0x9b28 -> 39720).
   * eth.type, tcp.flags: "0x%04x" lowercase string.  tshark already prints
     exactly this ("0x0800", "0x0012", "0x00c2").
   * sll.etype: the contract lists no special form, so by its general rule it
-    is an int (tshark prints "0x0800" -> 2048).  A strata hex string
-    ("0x0800") is accepted too and normalised to the int.
+    is an int (tshark prints "0x0800" -> 2048), as strata prints it.  A hex
+    string ("0x0800", what strata printed before) is accepted too and
+    normalised to the int.
   * ip.flags.df / ip.flags.mf: "1"/"0" (tshark 4.0) or "True"/"False"
     (newer tsharks) -> 1/0.
   * tcp.options.sack_perm: any non-empty value (tshark prints the option
@@ -53,7 +106,10 @@ except where noted):
     2 unverified, 3 not present); the words Bad/Good/Unverified/Not present
     are mapped too, in case another version prints them.
   * frame.time_epoch: tshark 4.0 always prints 9 decimals, also for
-    microsecond pcaps ("1700000000.001007000").  Both sides are parsed
+    microsecond pcaps ("1700000000.001007000"); more when the pcap's
+    microsecond/nanosecond field is out of range, as it prints "%d.%09d" of
+    (seconds, nanoseconds): "1418145370.1000000000" is read as 1418145370 s +
+    1000000000 ns = "1418145371.000000000" (what libpcap, hence strata, gives).  Both sides are parsed
     exactly (decimal, no float) and re-printed with 9 decimals, so strata's
     "1700000000.001007" would still agree.  A JSON number is accepted as well
     (parsed exactly from its text).
@@ -133,6 +189,56 @@ BOOL_WORDS = {"1": 1, "0": 0, "true": 1, "false": 0}
 
 EXIT_OK, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
 
+# ---------------------------------------------------------------- scope
+
+# The protocol (as tshark names it in frame.protocols) each field belongs to.
+FIELD_PROTO = {f: f.split(".", 1)[0] for f in FIELDS}
+PROTOCOLS_KEY = "\0protocols"       # where a tshark record keeps frame.protocols
+SCOPES = ("all", "ipv4")
+LINK_PROTOS = {"eth", "sll", "raw"}
+TAG_PROTOS = {"vlan", "ieee8021ad"}
+
+
+def ipv4_scope(protocols):
+    """The `--scope ipv4` rule (module docstring, "Scope").  `protocols` is
+    tshark's frame.protocols ("eth:ethertype:vlan:ethertype:ip:udp:dns").
+    -> None when the packet is out of scope, else the set of protocols whose
+    fields are *excluded* (on both sides) because tshark's first occurrence of
+    them lies in an inner header (a tunnel's payload)."""
+    p = protocols.split(":") if protocols else []
+    if not p or p[0] not in LINK_PROTOS | {"ip"}:
+        return None
+    k = 0 if p[0] == "ip" else 1
+    if p[0] in ("eth", "sll"):
+        if k >= len(p) or p[k] != "ethertype":
+            return None
+        k += 1
+        while p[0] == "eth" and k + 1 < len(p) and p[k] in TAG_PROTOS \
+                and p[k + 1] == "ethertype":
+            k += 2
+    if k >= len(p) or p[k] not in ("ip", "arp"):
+        return None
+    net = p[k]
+    allowed = {"frame": None, p[0]: 0, net: k}      # proto -> index of its in-scope place
+    for i in range(1, k):
+        if p[i] in TAG_PROTOS:
+            allowed.setdefault(p[i], i)
+    if net == "ip" and k + 1 < len(p):
+        above = p[k + 1]
+        if above in ("udp", "tcp", "icmp"):
+            allowed[above] = k + 1
+        if above == "icmp" and k + 3 < len(p) and p[k + 2] == "ip" \
+                and p[k + 3] in ("udp", "tcp"):
+            allowed.setdefault(p[k + 3], k + 3)      # the datagram an ICMP error quotes
+    excluded = set()
+    for proto in set(FIELD_PROTO.values()):
+        if proto == "frame" or proto not in p:
+            continue                                  # absent in tshark: counted
+        if allowed.get(proto) != p.index(proto):
+            excluded.add(proto)
+    return excluded
+
+
 
 class RunError(Exception):
     """tshark/strata could not be run: exit status 2."""
@@ -168,6 +274,20 @@ def _time9(v):
     return str(d.quantize(Decimal("0.000000001")))
 
 
+def _tshark_time(text):
+    """tshark prints frame.time_epoch as "%d.%09d" of (seconds, nanoseconds).
+    A pcap whose microsecond (nanosecond) field is >= 10^6 (10^9) gives a
+    nanosecond part >= 10^9, printed with 10 or more digits:
+    "1418145370.1000000000" is 1418145370 s + 10^9 ns = 1418145371.0.  Such a
+    fraction is read as a count of nanoseconds, not as a decimal fraction.  A
+    leading '-' (a negative nanosecond part from an overflowing field) is left
+    to the plain decimal reading: its meaning is ambiguous."""
+    secs, dot, frac = text.partition(".")
+    if dot and len(frac) > 9 and secs.isdigit() and frac.isdigit():
+        return _time9(Decimal(int(secs)) + Decimal(int(frac)).scaleb(-9))
+    return _time9(text)
+
+
 def norm_tshark(field, text):
     """tshark -T fields text -> contract value (raises Bad)."""
     if "," in text:          # aggregated occurrences: keep the first
@@ -175,7 +295,7 @@ def norm_tshark(field, text):
     if field in PRESENCE_FIELDS:
         return 1
     if field in TIME_FIELDS:
-        return _time9(text.strip())
+        return _tshark_time(text.strip())
     if field in HEX4_FIELDS:
         return "0x%04x" % _int(text)
     if field in BOOL_FIELDS:
@@ -275,6 +395,7 @@ def tshark_reference(tshark, capture, timeout, warnings):
            "-E", "separator=/t", "-E", "header=n", "-E", "occurrence=f"] + TSHARK_PREFS
     for f in FIELDS:
         cmd += ["-e", f]
+    cmd += ["-e", "frame.protocols"]      # for the scope only, never compared
     rc, out, err = run(cmd, "tshark", timeout)
     if rc != 0:
         if not out.strip():
@@ -285,7 +406,7 @@ def tshark_reference(tshark, capture, timeout, warnings):
         warnings.append("tshark exit %d on %s (output used):\n%s"
                         % (rc, capture, _stderr_tail(err)))
     packets = []
-    n = len(FIELDS)
+    n = len(FIELDS) + 1
     for lineno, line in enumerate(out.split("\n"), 1):
         line = line.rstrip("\r")
         if not line.strip():
@@ -298,7 +419,7 @@ def tshark_reference(tshark, capture, timeout, warnings):
                             "extra columns ignored" % (capture, lineno, len(cols), n))
             cols = cols[:n]
         cols += [""] * (n - len(cols))
-        rec = {}
+        rec = {PROTOCOLS_KEY: cols[-1].strip()}
         for f, text in zip(FIELDS, cols):
             if text == "":
                 continue
@@ -383,23 +504,42 @@ def reference_to_contract(packets):
 
 # ---------------------------------------------------------------- compare
 
-class Stats:
+class View:
+    """Counts for one scope ("all" or "ipv4")."""
     def __init__(self):
         self.per_field = {f: {"agree": 0, "disagree": 0, "missing": 0, "extra": 0,
-                              "absent": 0} for f in FIELDS}
-        self.diffs = []          # (capture, frame, field, kind, tshark, strata)
-        self.failures = []       # hard failures (count mismatch, verdicts, JSON)
-        self.warnings = []
+                              "absent": 0, "excluded": 0} for f in FIELDS}
         self.packets = 0
-        self.captures = 0
         self.per_capture = []    # (capture, agree, total)
-        self.skipped = 0
 
     def ratio(self):
         agree = sum(c["agree"] for c in self.per_field.values())
         total = sum(c["agree"] + c["disagree"] + c["missing"] + c["extra"]
                     for c in self.per_field.values())
         return agree, total, (agree / total if total else 1.0)
+
+
+class Stats:
+    def __init__(self):
+        self.views = {scope: View() for scope in SCOPES}
+        # (capture, frame, field, kind, tshark, strata, in_scope, frame.protocols)
+        self.diffs = []
+        self.failures = []       # hard failures (count mismatch, verdicts, JSON)
+        self.warnings = []
+        self.captures = 0
+        self.skipped = 0
+
+    # the "all" view under its historical names
+    @property
+    def per_field(self):
+        return self.views["all"].per_field
+
+    @property
+    def packets(self):
+        return self.views["all"].packets
+
+    def ratio(self, scope="all"):
+        return self.views[scope].ratio()
 
 
 def compare(capture, reference, strata_objs, problems, stats):
@@ -429,36 +569,49 @@ def compare(capture, reference, strata_objs, problems, stats):
             continue
         by_num[num] = obj
     ref_nums = set()
-    cap_agree = cap_total = 0
+    va, vi = stats.views["all"], stats.views["ipv4"]
+    cap = {"all": [0, 0], "ipv4": [0, 0]}
     for num, rec in reference:
         ref_nums.add(num)
         obj = by_num.get(num)
         if obj is None:
             continue   # already a count failure (or strata renumbered)
-        stats.packets += 1
+        protocols = rec.get(PROTOCOLS_KEY, "")
+        excluded = ipv4_scope(protocols)
+        in_scope = excluded is not None
+        va.packets += 1
+        if in_scope:
+            vi.packets += 1
         for f in FIELDS:
-            c = stats.per_field[f]
             t = rec.get(f)
             s = None
             if f in obj:
                 s = NULL if obj[f] is None else norm_strata(f, obj[f])
+            counted = in_scope and FIELD_PROTO[f] not in excluded
+            views = (("all", va), ("ipv4", vi)) if counted else (("all", va),)
+            if in_scope and not counted and (t is not None or s is not None):
+                vi.per_field[f]["excluded"] += 1
             if t is None and s is None:
-                c["absent"] += 1
+                for _, v in views:
+                    v.per_field[f]["absent"] += 1
                 continue
-            cap_total += 1
             if t is None:
-                c["extra"] += 1
-                stats.diffs.append((name, num, f, "extra", t, s))
+                kind = "extra"
             elif s is None:
-                c["missing"] += 1
-                stats.diffs.append((name, num, f, "missing", t, s))
+                kind = "missing"
             elif same(t, s):
-                c["agree"] += 1
-                cap_agree += 1
+                kind = "agree"
             else:
-                c["disagree"] += 1
-                stats.diffs.append((name, num, f, "disagree", t, s))
-    stats.per_capture.append((name, cap_agree, cap_total))
+                kind = "disagree"
+            for scope, v in views:
+                v.per_field[f][kind] += 1
+                cap[scope][1] += 1
+                if kind == "agree":
+                    cap[scope][0] += 1
+            if kind != "agree":
+                stats.diffs.append((name, num, f, kind, t, s, counted, protocols))
+    va.per_capture.append((name, cap["all"][0], cap["all"][1]))
+    vi.per_capture.append((name, cap["ipv4"][0], cap["ipv4"][1]))
     orphans = sorted(n for n in by_num if n not in ref_nums)
     if orphans:
         stats.failures.append("%s: strata frames not in tshark output: %s%s"
@@ -470,38 +623,95 @@ def compare(capture, reference, strata_objs, problems, stats):
                                   % (name, missing[:10]))
 
 
-def report(stats, show_n, min_agreement, out=sys.stdout):
+def _group_key(field, kind, t, s):
+    """Differences grouped by field, kind and the shape of the values (the
+    strata value's type, tshark's value when it is one of a few words)."""
+    def shape(v):
+        if v is None:
+            return "-"
+        if field in STATUS_FIELDS or field in HEX4_FIELDS or field in BOOL_FIELDS:
+            return show(v)
+        return type(v).__name__
+    return (field, kind, shape(t), shape(s))
+
+
+def report(stats, show_n, min_agreement, out=sys.stdout, scope="all", groups_n=10,
+           diffs_out=None):
+    view = stats.views[scope]
+    diffs = [d for d in stats.diffs if scope == "all" or d[6]]
     w = max(len(f) for f in FIELDS)
+    if scope != "all":
+        print("scope %s: fields of in-scope packets only (see --help / docstring)"
+              % scope, file=out)
     print("%-*s %8s %8s %8s %8s %8s %8s" % (w, "field", "agree", "disagree", "missing",
                                              "extra", "absent", "ratio"), file=out)
     for f in FIELDS:
-        c = stats.per_field[f]
+        c = view.per_field[f]
         tot = c["agree"] + c["disagree"] + c["missing"] + c["extra"]
         r = "%.4f" % (c["agree"] / tot) if tot else "-"
         flag = "" if tot == c["agree"] else "  <--"
         print("%-*s %8d %8d %8d %8d %8d %8s%s" % (w, f, c["agree"], c["disagree"],
                                                   c["missing"], c["extra"], c["absent"],
                                                   r, flag), file=out)
-    agree, total, ratio = stats.ratio()
-    worst = sorted((a / t if t else 1.0, c, a, t) for c, a, t in stats.per_capture)
+    agree, total, ratio = view.ratio()
+    worst = sorted((a / t if t else 1.0, c, a, t) for c, a, t in view.per_capture)
     worst = [w for w in worst if w[2] != w[3]][:10]
-    if len(stats.per_capture) > 1 and worst:
+    if len(view.per_capture) > 1 and worst:
         print(file=out)
-        print("captures with the lowest agreement:", file=out)
+        print("captures with the lowest agreement%s:"
+              % ("" if scope == "all" else " (scope %s)" % scope), file=out)
         for r, c, a, t in worst:
             print("  %-40s %d/%d = %.4f" % (c, a, t, r), file=out)
+    if diffs and groups_n > 0:
+        groups = {}
+        for d in diffs:
+            key = _group_key(d[2], d[3], d[4], d[5])
+            g = groups.get(key)
+            if g is None:
+                groups[key] = [1, d]
+            else:
+                g[0] += 1
+        ranked = sorted(groups.items(), key=lambda kv: (-kv[1][0], kv[0]))
+        print(file=out)
+        print("largest groups of differences%s (count: field kind tshark-shape/strata-shape, "
+              "first example):" % ("" if scope == "all" else " (scope %s)" % scope), file=out)
+        for (f, kind, ts, ss), (n, d) in ranked[:groups_n]:
+            print("  %7d: %s %s %s/%s  e.g. %s #%d tshark=%s strata=%s [%s]"
+                  % (n, f, kind, ts, ss, d[0], d[1], show(d[4]), show(d[5]), d[7]),
+                  file=out)
+        if len(ranked) > groups_n:
+            print("  ... %d more groups" % (len(ranked) - groups_n), file=out)
+    all_agree, all_total, all_ratio = stats.ratio("all")
+    in_agree, in_total, in_ratio = stats.ratio("ipv4")
     print(file=out)
-    print("captures compared: %d (skipped %d), packets compared: %d"
-          % (stats.captures, stats.skipped, stats.packets), file=out)
-    print("overall agreement: %d/%d = %.6f (minimum %s)" % (agree, total, ratio,
-                                                            min_agreement), file=out)
-    if stats.diffs and show_n > 0:
+    print("captures compared: %d (skipped %d), packets compared: %d (in scope ipv4: %d)"
+          % (stats.captures, stats.skipped, stats.views["all"].packets,
+             stats.views["ipv4"].packets), file=out)
+    excluded = sum(c["excluded"] for c in stats.views["ipv4"].per_field.values())
+    if scope == "all":
+        print("overall agreement: %d/%d = %.6f (minimum %s)"
+              % (all_agree, all_total, all_ratio, min_agreement), file=out)
+        print("in-scope agreement (--scope ipv4): %d/%d = %.6f (%d inner-header values "
+              "excluded)" % (in_agree, in_total, in_ratio, excluded), file=out)
+    else:
+        print("overall agreement: %d/%d = %.6f" % (all_agree, all_total, all_ratio),
+              file=out)
+        print("in-scope agreement (--scope ipv4): %d/%d = %.6f (minimum %s; %d "
+              "inner-header values excluded)" % (in_agree, in_total, in_ratio,
+                                                 min_agreement, excluded), file=out)
+    if diffs and show_n > 0:
         print(file=out)
         print("first %d of %d differences (capture, frame, field, kind, tshark, strata):"
-              % (min(show_n, len(stats.diffs)), len(stats.diffs)), file=out)
-        for cap, num, f, kind, t, s in stats.diffs[:show_n]:
+              % (min(show_n, len(diffs)), len(diffs)), file=out)
+        for cap, num, f, kind, t, s, _, _ in diffs[:show_n]:
             print("  %s #%d %s %s: tshark=%s strata=%s" % (cap, num, f, kind, show(t),
                                                          show(s)), file=out)
+    if diffs_out:
+        with open(diffs_out, "w", encoding="utf-8") as fh:
+            for cap, num, f, kind, t, s, counted, protocols in stats.diffs:
+                fh.write(json.dumps({"capture": cap, "frame": num, "field": f,
+                                     "kind": kind, "tshark": show(t), "strata": show(s),
+                                     "in_scope": counted, "protocols": protocols}) + "\n")
     for wmsg in stats.warnings:
         print("warning: " + wmsg, file=out)
     for fmsg in stats.failures[:50]:
@@ -532,6 +742,15 @@ def main(argv=None):
     ap.add_argument("--skip-unreadable", action="store_true",
                     help="skip (with a warning) captures tshark cannot read at all, "
                          "e.g. unsupported link types, instead of exiting 2")
+    ap.add_argument("--scope", choices=SCOPES, default="all",
+                    help="which agreement --min-agreement applies to and the table, "
+                         "groups and differences show: all (default) or ipv4 (the "
+                         "in-scope view: Ethernet/VLAN, SLL/SLL2 or raw IP link, IPv4 or "
+                         "ARP, and UDP/TCP/ICMP right above that IPv4 header)")
+    ap.add_argument("--groups", type=int, default=10, metavar="N",
+                    help="print the N largest groups of differences (default 10)")
+    ap.add_argument("--diffs-out", metavar="FILE",
+                    help="write every difference (both scopes) as JSON lines to FILE")
     ap.add_argument("--selftest", action="store_true",
                     help="compare tshark's output, converted to the contract, with itself")
     ap.add_argument("--write-reference", metavar="FILE",
@@ -595,7 +814,8 @@ def main(argv=None):
     except RunError as e:
         print("tshark_compare.py: " + str(e), file=sys.stderr)
         return EXIT_USAGE
-    return report(stats, args.show, args.min_agreement)
+    return report(stats, args.show, args.min_agreement, scope=args.scope,
+                  groups_n=args.groups, diffs_out=args.diffs_out)
 
 
 if __name__ == "__main__":
