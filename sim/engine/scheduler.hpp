@@ -6,6 +6,10 @@
 // that re-arms far-future timers on every event keeps the heap near size().
 // Storage grows to the high-water mark of pending events and is reused after: no allocation per event in
 // steady state. An event is a target plus a 64-bit tag, not a closure, for the same reason.
+// Layout: a 4-ary heap whose entries carry everything dispatch needs (time, seq, target, tag, slot), and a
+// table of slots (the pending seq of each) that handles and liveness checks look at. The event being
+// dispatched stays at the top, dead, while its handler runs: the event the handler schedules (a link's next
+// hop, a timer's re-arm) takes its place with one sift instead of a pop and a push.
 #pragma once
 
 #include <cstdint>
@@ -18,7 +22,7 @@
 namespace strata::sim::engine {
 
 /// Whoever an event is for: a link delivering a frame, a host's wake-up, an app's timer. The tag says which
-/// (a slot index, a direction); the scheduler never looks at it.
+/// (a direction, a kind of timer); the scheduler never looks at it.
 class EventTarget {
  public:
   virtual void on_event(std::uint64_t tag, core::Instant now) = 0;
@@ -27,11 +31,12 @@ class EventTarget {
   ~EventTarget() = default;
 };
 
-/// A handle to one scheduled event; stale handles (fired, cancelled) are recognised by their generation.
+/// A handle to one scheduled event: the slot it holds while pending and its sequence number. Sequence
+/// numbers are never reused, so a stale handle (fired, cancelled) never matches the slot's next event.
 struct TimerId {
   std::uint32_t slot = 0;
-  std::uint32_t generation = 0;  // 0: no event
-  explicit operator bool() const { return generation != 0; }
+  std::uint64_t seq = 0;  // 0: no event
+  explicit operator bool() const { return seq != 0; }
   bool operator==(const TimerId&) const = default;
 };
 
@@ -51,7 +56,9 @@ class Scheduler {
   }
   /// True when the event was still pending (and now never runs).
   bool cancel(TimerId id);
-  bool pending(TimerId id) const;
+  bool pending(TimerId id) const {
+    return id.seq != 0 && id.slot < slots_.size() && slots_[id.slot] == id.seq;
+  }
 
   /// Events scheduled and not yet dispatched or cancelled.
   std::size_t size() const { return live_; }
@@ -72,41 +79,55 @@ class Scheduler {
   /// Events dispatched since construction.
   std::uint64_t dispatched() const { return dispatched_; }
   /// Entries in the heap, cancelled ones not yet discarded included (bounded by about twice size()).
-  std::size_t heap_entries() const { return heap_.size(); }
+  std::size_t heap_entries() const { return heap_size_; }
 
-  /// Called after every dispatched event (the simulator settles hosts and apps there; the stepper counts).
+  /// Called after every dispatched event (tests and tools that watch the engine; the simulator settles its
+  /// hosts in its own loop instead, which saves an indirect call per event).
   void set_after_event(std::function<void(core::Instant)> hook) { after_event_ = std::move(hook); }
 
  private:
   static constexpr std::size_t kCompactSlack = 64;
-  struct Slot {
-    EventTarget* target = nullptr;
-    std::uint64_t tag = 0;
-    std::uint32_t generation = 1;
-    bool live = false;
-  };
+  static constexpr std::size_t kArity = 4;  // a 4-ary heap: half the depth of a binary one, siblings adjacent
+  /// Everything dispatch needs is in the entry, so a live event costs one look at its slot (is it still
+  /// pending?) and no other indirection.
   struct Entry {
     std::int64_t time;
     std::uint64_t seq;
+    EventTarget* target;
+    std::uint64_t tag;
     std::uint32_t slot;
-    std::uint32_t generation;
   };
-  static bool later(const Entry& a, const Entry& b) {
-    return a.time != b.time ? a.time > b.time : a.seq > b.seq;
+  /// (time, seq) order. Sequence numbers are unique, so this is a total order: the dispatch order never
+  /// depends on the heap's shape.
+  static bool before(const Entry& a, const Entry& b) {
+    return a.time != b.time ? a.time < b.time : a.seq < b.seq;
   }
-  bool is_live(const Entry& e) const {
-    const Slot& s = slots_[e.slot];
-    return s.live && s.generation == e.generation;
-  }
+  /// A slot holds the seq of its pending event, or, while free, kFree | the next free slot (a free list
+  /// threaded through the table). Seqs stay below 2^63, so a free slot never matches one.
+  static constexpr std::uint64_t kFree = std::uint64_t{1} << 63;
+  static constexpr std::uint32_t kNoSlot = 0xffffffffu;
+  bool is_live(const Entry& e) const { return slots_[e.slot] == e.seq; }
+  void sift_up(std::size_t hole, const Entry& e);
+  void sift_down(std::size_t hole, const Entry& e);
+  void pop_root();
   void pop_dead();
   void compact();
-  void free_slot(std::uint32_t slot);
+  // The cold paths, out of line so that the hot ones stay small: storage grows to its high-water mark.
+  [[gnu::noinline]] void grow_heap();
+  [[gnu::noinline]] void add_slot();
+  void free_slot(std::uint32_t slot) {
+    slots_[slot] = kFree | free_head_;
+    free_head_ = slot;
+  }
 
   core::Instant now_{};
-  std::vector<Entry> heap_;  // binary min-heap on (time, seq) via std::push_heap/pop_heap with later()
-  std::vector<Slot> slots_;
-  std::vector<std::uint32_t> free_;
-  std::uint64_t seq_ = 0;
+  // 4-ary min-heap on (time, seq) in heap_[0, heap_size_); the vector is storage, grown by grow_heap().
+  // Cancelled entries linger until they reach the top or are swept.
+  std::vector<Entry> heap_;
+  std::size_t heap_size_ = 0;
+  std::vector<std::uint64_t> slots_;
+  std::uint32_t free_head_ = kNoSlot;
+  std::uint64_t seq_ = 1;  // 0 is "no event"
   std::uint64_t dispatched_ = 0;
   std::size_t live_ = 0;
   std::function<void(core::Instant)> after_event_;

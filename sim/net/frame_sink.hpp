@@ -3,15 +3,15 @@
 // or a switch port). Links call it from a scheduler event, never from inside a transmit (BLUEPRINT rule 4).
 #pragma once
 
-#include "stack/core/bytes.hpp"
+#include "stack/core/packet_buf.hpp"
 #include "stack/core/time.hpp"
 
 namespace strata::sim::net {
 
-/// The frame bytes are borrowed: valid for the call only; a sink that keeps them copies them.
+/// The frame is handed over: the sink owns it from then on, so a switch can send it on without a copy.
 class FrameSink {
  public:
-  virtual void receive(core::Bytes frame, core::Instant now) = 0;
+  virtual void receive(core::PacketBuf&& frame, core::Instant now) = 0;
 
  protected:
   ~FrameSink() = default;

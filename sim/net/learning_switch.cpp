@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "sim/net/learning_switch.hpp"
 
+#include <bit>
 #include <cstring>
 #include <utility>
 
@@ -9,16 +10,32 @@
 namespace strata::sim::net {
 namespace {
 
-std::uint64_t mac_key(wire::MacAddress mac) {
-  std::uint64_t key = 0;
-  for (auto octet : mac.octets) key = (key << 8) | octet;
-  return key;
+/// A MAC as a 48-bit key, first octet lowest (so the I/G bit, multicast, is bit 0). Two loads, not six.
+std::uint64_t mac_key(const void* octets) {
+  std::uint32_t low = 0;
+  std::uint16_t high = 0;
+  std::memcpy(&low, octets, 4);
+  std::memcpy(&high, static_cast<const std::byte*>(octets) + 4, 2);
+  if constexpr (std::endian::native == std::endian::big) {
+    low = __builtin_bswap32(low);
+    high = __builtin_bswap16(high);
+  }
+  return low | (std::uint64_t{high} << 32);
+}
+bool is_multicast(std::uint64_t key) {
+  return (key & 1) != 0;
 }
 
 /// Index slots: a power of two at least twice the capacity, so probe runs stay short.
 std::size_t index_size(std::size_t capacity) {
   std::size_t n = 2;
   while (n < 2 * capacity) n *= 2;
+  return n;
+}
+
+int log2_of(std::size_t power_of_two) {
+  int n = 0;
+  while ((std::size_t{1} << n) < power_of_two) ++n;
   return n;
 }
 
@@ -30,113 +47,127 @@ LearningSwitch::LearningSwitch(std::string name, core::BufferPool& pool, core::D
       pool_(pool),
       aging_(aging),
       entries_(table_capacity),
-      index_(index_size(table_capacity), kNone) {
+      index_(index_size(table_capacity), kNone),
+      index_shift_(64 - log2_of(index_.size())) {
   free_entries_.reserve(table_capacity);
   for (std::size_t i = table_capacity; i-- > 0;) free_entries_.push_back(static_cast<std::uint32_t>(i));
 }
 
 FrameSink& LearningSwitch::add_port(nic::Nic& out) {
-  return ports_.emplace_back(*this, ports_.size(), out);
+  return *ports_.emplace_back(std::make_unique<Port>(*this, static_cast<std::uint32_t>(ports_.size()), out));
 }
 
 std::optional<std::size_t> LearningSwitch::lookup(wire::MacAddress mac, core::Instant now) const {
-  const std::uint32_t e = find(mac);
+  const std::uint32_t e = find(mac_key(mac.octets.data()));
   if (e == kNone || now - entries_[e].learned >= aging_) return std::nullopt;
   return entries_[e].port;
 }
 
-void LearningSwitch::receive(std::size_t in_port, core::Bytes frame, core::Instant now) {
+void LearningSwitch::receive(std::uint32_t in_port, core::PacketBuf&& frame, core::Instant now) {
   ++stats_.received;
-  if (frame.size() < wire::kEthernetHeaderLen) {
+  const core::Bytes bytes = std::as_const(frame).bytes();
+  if (bytes.size() < wire::kEthernetHeaderLen) {
     ++stats_.dropped_malformed;
     return;
   }
-  const auto dst = wire::MacAddress::load(frame.data());
-  const auto src = wire::MacAddress::load(frame.data() + 6);
-  if (!src.is_multicast()) learn(src, in_port, now);
+  const std::uint64_t dst = mac_key(bytes.data());
+  const std::uint64_t src = mac_key(bytes.data() + 6);
+  if (!is_multicast(src)) learn(src, in_port, now);
 
-  if (!dst.is_multicast()) {
-    if (const auto out = lookup(dst, now)) {
-      if (*out == in_port) {
+  if (!is_multicast(dst)) {
+    const std::uint32_t e = find(dst);
+    if (e != kNone && now - entries_[e].learned < aging_) {
+      const std::uint32_t out = entries_[e].port;
+      if (out == in_port) {
         ++stats_.filtered;
         return;
       }
       ++stats_.forwarded;
-      send(*out, frame, now);
+      (void)ports_[out]->out().transmit(std::move(frame), now);  // the link counts its own drops
       return;
     }
   }
   ++stats_.flooded;
-  for (std::size_t p = 0; p < ports_.size(); ++p)
-    if (p != in_port) send(p, frame, now);
+  std::size_t last = ports_.size();  // the last port flooded gets the frame itself, the others copies
+  for (std::size_t p = ports_.size(); p-- > 0;)
+    if (p != in_port) {
+      last = p;
+      break;
+    }
+  for (std::size_t p = 0; p < last; ++p)
+    if (p != in_port) send_copy(p, bytes, now);
+  if (last < ports_.size()) (void)ports_[last]->out().transmit(std::move(frame), now);
 }
 
-void LearningSwitch::send(std::size_t out_port, core::Bytes frame, core::Instant now) {
-  // why: a frame handed to a Nic is owned by it, and each output port needs its own; the bytes we were given
-  // are borrowed from the delivering link for this call only.
+void LearningSwitch::send_copy(std::size_t out_port, core::Bytes frame, core::Instant now) {
+  // why: a frame handed to a Nic is owned by it, and each output port needs its own.
   auto copy = pool_.allocate(frame.size(), 0);
   if (!copy) {
     ++stats_.dropped_no_buffer;
     return;
   }
   std::memcpy(copy->append(frame.size()).data(), frame.data(), frame.size());
-  (void)ports_[out_port].out().transmit(std::move(*copy), now);  // the link counts its own drops
+  (void)ports_[out_port]->out().transmit(std::move(*copy), now);
 }
 
-void LearningSwitch::learn(wire::MacAddress mac, std::size_t port, core::Instant now) {
+void LearningSwitch::learn(std::uint64_t key, std::uint32_t port, core::Instant now) {
   if (entries_.empty()) return;
-  std::uint32_t e = find(mac);
+  std::uint32_t e = find(key);
   if (e != kNone) {
-    unlink(e);
+    // A refresh; a station that keeps talking is usually the newest entry already.
+    if (e != newest_) {
+      unlink(e);
+      link_newest(e);
+    }
   } else {
     if (free_entries_.empty()) {  // full: the entry learned or refreshed longest ago goes
       const std::uint32_t victim = oldest_;
       unlink(victim);
-      index_erase(entries_[victim].mac);
+      index_erase(entries_[victim].key);
       free_entries_.push_back(victim);
       --used_;
     }
     e = free_entries_.back();
     free_entries_.pop_back();
-    entries_[e].mac = mac;
+    entries_[e].key = key;
     index_insert(e);
     ++used_;
+    link_newest(e);
   }
   entries_[e].port = port;
   entries_[e].learned = now;
-  link_newest(e);
 }
 
-std::size_t LearningSwitch::home(wire::MacAddress mac) const {
-  // Fibonacci hashing: the multiply spreads the (often sequential) low octets over the high bits.
-  return static_cast<std::size_t>((mac_key(mac) * 0x9e3779b97f4a7c15ULL) >> 20) & (index_.size() - 1);
+std::size_t LearningSwitch::home(std::uint64_t key) const {
+  // Fibonacci hashing: the multiply spreads every octet into the product's top bits, which pick the slot.
+  return static_cast<std::size_t>((key * 0x9e3779b97f4a7c15ULL) >> index_shift_);
 }
 
-std::uint32_t LearningSwitch::find(wire::MacAddress mac) const {
+std::uint32_t LearningSwitch::find(std::uint64_t key) const {
   const std::size_t mask = index_.size() - 1;
-  for (std::size_t i = home(mac);; i = (i + 1) & mask) {
+  for (std::size_t i = home(key);; i = (i + 1) & mask) {
     const std::uint32_t e = index_[i];
     if (e == kNone) return kNone;
-    if (entries_[e].mac == mac) return e;
+    if (entries_[e].key == key) return e;
   }
 }
 
 void LearningSwitch::index_insert(std::uint32_t entry) {
   const std::size_t mask = index_.size() - 1;
-  std::size_t i = home(entries_[entry].mac);
+  std::size_t i = home(entries_[entry].key);
   while (index_[i] != kNone) i = (i + 1) & mask;
   index_[i] = entry;
 }
 
-void LearningSwitch::index_erase(wire::MacAddress mac) {
+void LearningSwitch::index_erase(std::uint64_t key) {
   const std::size_t mask = index_.size() - 1;
-  std::size_t hole = home(mac);
-  while (entries_[index_[hole]].mac != mac) hole = (hole + 1) & mask;
+  std::size_t hole = home(key);
+  while (entries_[index_[hole]].key != key) hole = (hole + 1) & mask;
   index_[hole] = kNone;
   // Backward-shift deletion: pull later members of the probe run into the hole when their home allows it,
   // so lookups never need tombstones.
   for (std::size_t j = (hole + 1) & mask; index_[j] != kNone; j = (j + 1) & mask) {
-    const std::size_t k = home(entries_[index_[j]].mac);
+    const std::size_t k = home(entries_[index_[j]].key);
     if (((j - k) & mask) >= ((j - hole) & mask)) {
       index_[hole] = index_[j];
       index_[j] = kNone;

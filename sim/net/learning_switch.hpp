@@ -7,7 +7,7 @@
 
 #include <chrono>
 #include <cstdint>
-#include <deque>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -27,10 +27,11 @@ namespace strata::sim::net {
 ///    learned or refreshed longest ago.
 ///  - Forwarding: to a known (not aged) unicast MAC, out of that port only, unless that is the port the frame
 ///    came in on (filtered: not sent); to anything else (unknown, multicast, broadcast), flooded out of every
-///    other port, in port order. Each output gets its own pool copy, transmitted at the instant of arrival.
+///    other port, in port order, at the instant of arrival. The frame itself goes out of the one port (or the
+///    last port flooded); every other port flooded gets its own pool copy.
 ///  - Frames shorter than an Ethernet header are counted (dropped_malformed) and dropped.
 /// The table is a fixed array with an open-addressing index, both sized at construction: no allocation per
-/// frame.
+/// frame. Known unicast traffic costs no pool slot and no copy: the arriving frame is sent on as it is.
 class LearningSwitch {
  public:
   LearningSwitch(std::string name, core::BufferPool& pool, core::Duration aging = std::chrono::seconds(300),
@@ -60,42 +61,45 @@ class LearningSwitch {
  private:
   class Port final : public FrameSink {
    public:
-    Port(LearningSwitch& sw, std::size_t index, nic::Nic& out) : switch_(sw), index_(index), out_(out) {}
-    void receive(core::Bytes frame, core::Instant now) override { switch_.receive(index_, frame, now); }
+    Port(LearningSwitch& sw, std::uint32_t index, nic::Nic& out) : switch_(sw), index_(index), out_(out) {}
+    void receive(core::PacketBuf&& frame, core::Instant now) override {
+      switch_.receive(index_, std::move(frame), now);
+    }
     nic::Nic& out() { return out_; }
 
    private:
     LearningSwitch& switch_;
-    std::size_t index_;
+    std::uint32_t index_;
     nic::Nic& out_;
   };
   static constexpr std::uint32_t kNone = 0xffffffffu;
-  /// One learned MAC; entries form a list from least to most recently learned or refreshed.
+  /// One learned MAC (as a 48-bit key); entries form a list from least to most recently learned or refreshed.
   struct Entry {
-    wire::MacAddress mac;
-    std::size_t port = 0;
+    std::uint64_t key = 0;
     core::Instant learned{};
+    std::uint32_t port = 0;
     std::uint32_t older = kNone, newer = kNone;
   };
 
-  void receive(std::size_t in_port, core::Bytes frame, core::Instant now);
-  void learn(wire::MacAddress mac, std::size_t port, core::Instant now);
-  void send(std::size_t out_port, core::Bytes frame, core::Instant now);
+  void receive(std::uint32_t in_port, core::PacketBuf&& frame, core::Instant now);
+  void learn(std::uint64_t key, std::uint32_t port, core::Instant now);
+  void send_copy(std::size_t out_port, core::Bytes frame, core::Instant now);
 
   // The table: entries_ (fixed), index_ (open addressing, linear probing, backward-shift deletion).
-  std::uint32_t find(wire::MacAddress mac) const;  // entry index or kNone
-  std::size_t home(wire::MacAddress mac) const;
+  std::uint32_t find(std::uint64_t key) const;  // entry index or kNone
+  std::size_t home(std::uint64_t key) const;
   void index_insert(std::uint32_t entry);
-  void index_erase(wire::MacAddress mac);
+  void index_erase(std::uint64_t key);
   void unlink(std::uint32_t entry);
   void link_newest(std::uint32_t entry);
 
   std::string name_;
   core::BufferPool& pool_;
   core::Duration aging_;
-  std::deque<Port> ports_;  // deque: the sinks handed out stay where they are as ports are added
+  std::vector<std::unique_ptr<Port>> ports_;  // pointers: the sinks handed out stay where they are
   std::vector<Entry> entries_;
-  std::vector<std::uint32_t> index_;
+  std::vector<std::uint32_t> index_;  // a power of two in size
+  int index_shift_ = 0;               // 64 - log2(index_.size()): the hash is the product's top bits
   std::vector<std::uint32_t> free_entries_;
   std::uint32_t oldest_ = kNone, newest_ = kNone;
   std::size_t used_ = 0;

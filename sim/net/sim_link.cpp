@@ -58,9 +58,21 @@ core::Duration SimLink::serialization_time(std::size_t bytes, std::uint64_t rate
   return core::Duration{static_cast<std::int64_t>((bits_ns + rate_bps - 1) / rate_bps)};
 }
 
-SimLink::Direction::Direction(SimLink& link, int dir, core::BufferPool& pool, const LinkConfig& config,
-                              std::uint64_t seed)
-    : wire(link, dir), faults(wire, pool, config.faults, seed), entry(link, dir), in_queue(config.queue) {}
+SimLink::Direction::Direction(SimLink& link, std::uint8_t index, core::BufferPool& pool,
+                              const LinkConfig& config, std::uint64_t seed)
+    : index(index),
+      faulty(config.faults.any()),
+      wire(link, *this),
+      faults(wire, pool, config.faults, seed),
+      entry(link, *this) {}
+
+core::Duration SimLink::Direction::serialization(std::size_t bytes, std::uint64_t rate_bps) {
+  if (bytes != last_bytes) {
+    last_ser = serialization_time(bytes, rate_bps);
+    last_bytes = bytes;
+  }
+  return last_ser;
+}
 
 SimLink::SimLink(engine::Scheduler& sched, core::BufferPool& pool, LinkConfig config)
     : sched_(sched),
@@ -70,13 +82,17 @@ SimLink::SimLink(engine::Scheduler& sched, core::BufferPool& pool, LinkConfig co
       slot_capacity_(slot_count(pool, config_)) {}
 
 SimLink::~SimLink() {
-  for (auto& s : slots_) sched_.cancel(s.event);
-  for (auto& d : dirs_) sched_.cancel(d.hold_timer);
+  for (auto& d : dirs_) {
+    for (std::size_t i = 0; i < d.in_flight.size(); ++i) sched_.cancel(d.in_flight[i].event);
+    sched_.cancel(d.hold_timer);
+  }
 }
 
 void SimLink::attach(int side, nic::NicInfo info, FrameSink& sink) {
   assert(side == 0 || side == 1);
-  dirs_[side].info = std::move(info);
+  Direction& d = dirs_[side];
+  d.info = std::move(info);
+  d.mtu_frame_bytes = d.info.mtu + (d.info.link == nic::LinkType::Ethernet ? wire::kEthernetHeaderLen : 0);
   dirs_[1 - side].sink = &sink;
 }
 
@@ -100,96 +116,84 @@ std::uint64_t SimLink::dropped() const {
 }
 
 const nic::NicInfo& SimLink::Wire::info() const {
-  return link_.dirs_[dir_].info;
+  return dir_.info;
 }
 core::Result<void> SimLink::Wire::transmit(core::PacketBuf&& frame, core::Instant now) {
   return link_.enter_wire(dir_, std::move(frame), now);
 }
 
 const nic::NicInfo& SimLink::Entry::info() const {
-  return link_.dirs_[dir_].info;
+  return dir_.info;
 }
 core::Result<void> SimLink::Entry::transmit(core::PacketBuf&& frame, core::Instant now) {
-  auto& faults = link_.dirs_[dir_].faults;
   // A fault-free link (the common case) goes straight onto the wire: no draws, no hold timer to look at.
-  if (!faults.config().any()) return link_.enter_wire(dir_, std::move(frame), now);
-  auto result = faults.transmit(std::move(frame), now);
-  if (faults.config().reorder > 0) link_.arm_hold_timer(dir_);
+  if (!dir_.faulty) return link_.enter_wire(dir_, std::move(frame), now);
+  auto result = dir_.faults.transmit(std::move(frame), now);
+  if (dir_.faults.config().reorder > 0) link_.arm_hold_timer(dir_);
   return result;
 }
 
-core::Result<void> SimLink::enter_wire(int dir, core::PacketBuf&& frame, core::Instant now) {
-  Direction& d = dirs_[dir];
+core::Result<void> SimLink::enter_wire(Direction& d, core::PacketBuf&& frame, core::Instant now) {
   const core::Bytes bytes = std::as_const(frame).bytes();
-  if (ip_bytes(bytes, d.info.link) > d.info.mtu) {
+  if (bytes.size() > d.mtu_frame_bytes && ip_bytes(bytes, d.info.link) > d.info.mtu) {
     ++d.stats.dropped_mtu;
     return core::fail(core::Reason::NicMtuExceeded);
   }
-  while (!d.in_queue.empty() && d.in_queue.front() <= now) d.in_queue.pop();  // serialized by now
-  if (d.in_queue.size() >= config_.queue) {
+  while (d.serializing > 0 && d.in_flight[d.in_flight.size() - d.serializing].serialized <= now)
+    --d.serializing;  // serialized by now
+  if (d.serializing >= config_.queue) {
     ++d.stats.dropped_queue;
     return core::fail(core::Reason::NicQueueFull);
   }
-  if (free_slots_.empty() && slots_.size() >= slot_capacity_) {
+  if (in_flight_ >= slot_capacity_) {
     ++d.stats.dropped_no_buffer;
     return core::fail(core::Reason::NicNoBuffer);
   }
   const core::Instant start = std::max(now, d.busy_until);
   // Saturating: at 1 bps a million queued jumbo frames keep the wire busy for longer than int64 ns holds.
   const core::Instant serialized =
-      engine::saturating_add(start, serialization_time(bytes.size(), config_.rate_bps));
+      engine::saturating_add(start, d.serialization(bytes.size(), config_.rate_bps));
   d.busy_until = serialized;
-  d.in_queue.push(core::Instant{serialized});
+  ++d.serializing;
   ++d.stats.frames;
   d.stats.bytes += bytes.size();
-
-  std::uint32_t slot;
-  if (!free_slots_.empty()) {
-    slot = free_slots_.back();
-    free_slots_.pop_back();
-  } else {
-    // why grow here rather than size the array at construction: the capacity is the pool's whole size on a
-    // link without a rate, and a scenario of 10,000 such links would take gigabytes for frames never sent.
-    slot = static_cast<std::uint32_t>(slots_.size());
-    slots_.emplace_back();
-    free_slots_.reserve(slots_.size());  // so the push_back when it is freed never allocates
-  }
-  InFlight& f = slots_[slot];
+  ++in_flight_;
+  // why grow the ring here rather than size it at construction: the bound is the pool's whole size on a link
+  // without a rate, and a scenario of 10,000 such links would take gigabytes for frames never sent.
+  InFlight& f = d.in_flight.push_back();
   f.frame = std::move(frame);
-  f.dir = static_cast<std::uint8_t>(dir);
-  f.event = sched_.schedule_at(engine::saturating_add(serialized, config_.delay), *this, slot);
+  f.serialized = serialized;
+  f.event = sched_.schedule_at(engine::saturating_add(serialized, config_.delay), *this, d.index);
   return {};
 }
 
-void SimLink::arm_hold_timer(int dir) {
-  Direction& d = dirs_[dir];
+void SimLink::arm_hold_timer(Direction& d) {
   const auto deadline = d.faults.next_deadline();
   if (deadline && sched_.pending(d.hold_timer) && d.hold_at == *deadline) return;
   sched_.cancel(d.hold_timer);
   d.hold_timer = {};
   if (!deadline) return;
   d.hold_at = *deadline;
-  d.hold_timer = sched_.schedule_at(*deadline, *this, kHoldTag | static_cast<std::uint64_t>(dir));
+  d.hold_timer = sched_.schedule_at(*deadline, *this, kHoldTag | d.index);
 }
 
 void SimLink::on_event(std::uint64_t tag, core::Instant now) {
+  Direction& d = dirs_[tag & 1];
   if ((tag & kHoldTag) != 0) {
-    const int dir = static_cast<int>(tag & 1);
-    dirs_[dir].hold_timer = {};
-    dirs_[dir].faults.advance(now);
-    arm_hold_timer(dir);
+    d.hold_timer = {};
+    d.faults.advance(now);
+    arm_hold_timer(d);
     return;
   }
-  const auto slot = static_cast<std::uint32_t>(tag);
-  InFlight& f = slots_[slot];
-  // Out of the slot before the sink runs: a sink that transmits back into this link may reuse the slot.
-  core::PacketBuf frame = std::move(f.frame);
-  Direction& d = dirs_[f.dir];
-  f.event = {};
-  free_slots_.push_back(slot);
+  // Out of the ring before the sink runs: a sink that transmits into this direction again (a switch whose
+  // two ports share this link) may grow the ring, which moves its elements.
+  core::PacketBuf frame = std::move(d.in_flight.front().frame);
+  d.in_flight.pop_front();
+  --in_flight_;
+  d.serializing = std::min(d.serializing, d.in_flight.size());  // a delivered frame was serialized long ago
   if (d.sink == nullptr) return;  // an end nobody attached: the frame falls on the floor
   ++d.stats.delivered;
-  d.sink->receive(std::as_const(frame).bytes(), now);
+  d.sink->receive(std::move(frame), now);
 }
 
 }  // namespace strata::sim::net

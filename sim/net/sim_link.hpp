@@ -2,18 +2,18 @@
 // SimLink: a full-duplex point-to-point cable between two link ends (host interfaces or switch ports), with a
 // rate, a propagation delay, a drop-tail queue and an MTU per direction, and seeded faults (loss, corruption,
 // duplication, reordering) through a nic::FaultInjector in front of each direction's wire. Frames in flight
-// are the PacketBufs handed in, moved (never copied) into a slot array that grows to its high-water mark;
-// each delivery is one scheduler event. Not for: switching (LearningSwitch) or building a topology
-// (Simulation).
+// are the PacketBufs handed in, moved (never copied) into a per-direction ring that grows to its high-water
+// mark; each delivery is one scheduler event, and the far end's sink is handed the frame itself. Not for:
+// switching (LearningSwitch) or building a topology (Simulation).
 #pragma once
 
 #include <array>
+#include <cstddef>
 #include <cstdint>
-#include <vector>
 
 #include "sim/engine/scheduler.hpp"
+#include "sim/net/fifo_ring.hpp"
 #include "sim/net/frame_sink.hpp"
-#include "stack/core/bounded_queue.hpp"
 #include "stack/core/packet_buf.hpp"
 #include "stack/nic/fault_injector.hpp"
 #include "stack/nic/nic.hpp"
@@ -48,14 +48,16 @@ struct LinkDirStats {
 ///  - Otherwise it starts serializing at start = max(t, B), B the instant the wire is busy until, takes
 ///    ser = ceil(bytes * 8 * 1e9 / rate_bps) ns (bytes = the frame as handed in: no preamble, no FCS; 0 when
 ///    rate_bps is 0), the wire is then busy until start + ser, and the frame is handed to the far end's sink
-///    at start + ser + delay by one scheduler event (tag = its slot index). Never within transmit (rule 4),
-///    even with zero rate and delay; frames of one direction arrive in the order they entered.
+///    at start + ser + delay by one scheduler event (tag = the direction). Never within transmit (rule 4),
+///    even with zero rate and delay; frames of one direction arrive in the order they entered (start + ser
+///    never decreases and the delay is fixed, so each direction's events fire in the order of its frames, and
+///    an event delivers the oldest frame of its direction).
 ///  - The injector's verdicts come first (a lost frame never reaches the checks above). When it holds a
 ///    reordered frame, the link schedules an event at its next_deadline() that calls advance().
-/// Slots: the array holds every frame in flight in both directions; its capacity, fixed at construction, is
+/// Slots: at most slot_capacity() frames are in flight at once in both directions, fixed at construction:
 /// min(slots of the pool, 2 x (queue + the frames of 14 bytes the propagation delay can hold + 1)) (the pool
-/// bound: frames in flight are slots of that pool). It grows to its high-water mark as frames come, then is
-/// reused: no allocation per frame in steady state.
+/// bound: frames in flight are slots of that pool). Each direction's ring grows to its high-water mark as
+/// frames come, then is reused: no allocation per frame in steady state.
 /// Lifetimes: the scheduler and the pool outlive the link; destroying the link cancels its pending events.
 class SimLink final : private engine::EventTarget {
  public:
@@ -75,64 +77,78 @@ class SimLink final : private engine::EventTarget {
   std::uint64_t dropped() const;  // both directions
 
   const LinkConfig& config() const { return config_; }
-  /// The most frames in flight at once (both directions); the slot array grows to its high-water mark.
+  /// The most frames in flight at once (both directions).
   std::size_t slot_capacity() const { return slot_capacity_; }
   /// ceil(bytes * 8 * 1e9 / rate_bps) ns; zero when rate_bps is 0.
   static core::Duration serialization_time(std::size_t bytes, std::uint64_t rate_bps);
 
  private:
+  struct Direction;
   /// The wire of one direction: what the injector transmits into.
   class Wire final : public nic::Nic {
    public:
-    Wire(SimLink& link, int dir) : link_(link), dir_(dir) {}
+    Wire(SimLink& link, Direction& dir) : link_(link), dir_(dir) {}
     const nic::NicInfo& info() const override;
     core::Result<void> transmit(core::PacketBuf&& frame, core::Instant now) override;
 
    private:
     SimLink& link_;
-    int dir_;
+    Direction& dir_;
   };
   /// What nic(side) returns: the injector, then a look at whether it now holds a frame (to arm its timer).
   class Entry final : public nic::Nic {
    public:
-    Entry(SimLink& link, int dir) : link_(link), dir_(dir) {}
+    Entry(SimLink& link, Direction& dir) : link_(link), dir_(dir) {}
     const nic::NicInfo& info() const override;
     core::Result<void> transmit(core::PacketBuf&& frame, core::Instant now) override;
 
    private:
     SimLink& link_;
-    int dir_;
+    Direction& dir_;
+  };
+  /// A frame on the wire or propagating; ring order is delivery order.
+  struct InFlight {
+    core::PacketBuf frame;
+    core::Instant serialized{};  // when its serialization ends
+    engine::TimerId event{};
   };
   struct Direction {
-    Direction(SimLink& link, int dir, core::BufferPool& pool, const LinkConfig& config, std::uint64_t seed);
-    nic::NicInfo info;          // the sending end's
-    FrameSink* sink = nullptr;  // the far end's, set by attach(1 - dir)
+    Direction(SimLink& link, std::uint8_t index, core::BufferPool& pool, const LinkConfig& config,
+              std::uint64_t seed);
+    core::Duration serialization(std::size_t bytes, std::uint64_t rate_bps);
+    std::uint8_t index;   // 0: a->b, 1: b->a; the tag of its delivery events
+    bool faulty = false;  // any fault configured: frames go through the injector
+    nic::NicInfo info;    // the sending end's
+    // Frames up to this many bytes cannot exceed the MTU, whatever their tags: the MTU check's fast path.
+    std::size_t mtu_frame_bytes = 0;
+    FrameSink* sink = nullptr;  // the far end's, set by attach(1 - index)
     Wire wire;
     nic::FaultInjector faults;
     Entry entry;
     core::Instant busy_until{};
-    core::BoundedQueue<core::Instant> in_queue;  // end of serialization of each frame queued or serializing
+    FifoRing<InFlight> in_flight;
+    // The newest `serializing` frames of in_flight may still be serializing: the queue the drop-tail limit
+    // counts. Trimmed lazily, when a frame comes (older frames' serialization ends no later than newer
+    // ones').
+    std::size_t serializing = 0;
+    // why: frames of one flow have one size, and the division costs more than the rest of enter_wire.
+    std::size_t last_bytes = SIZE_MAX;
+    core::Duration last_ser{};
     engine::TimerId hold_timer{};
     core::Instant hold_at{};
     LinkDirStats stats;
   };
-  struct InFlight {
-    core::PacketBuf frame;
-    engine::TimerId event{};
-    std::uint8_t dir = 0;
-  };
-  static constexpr std::uint64_t kHoldTag = std::uint64_t{1} << 63;  // | direction; else a slot index
+  static constexpr std::uint64_t kHoldTag = std::uint64_t{1} << 63;  // | direction; else the direction
 
-  core::Result<void> enter_wire(int dir, core::PacketBuf&& frame, core::Instant now);
-  void arm_hold_timer(int dir);
+  core::Result<void> enter_wire(Direction& d, core::PacketBuf&& frame, core::Instant now);
+  void arm_hold_timer(Direction& d);
   void on_event(std::uint64_t tag, core::Instant now) override;
 
   engine::Scheduler& sched_;
   LinkConfig config_;
   std::array<Direction, 2> dirs_;
   std::size_t slot_capacity_;
-  std::vector<InFlight> slots_;  // grows on demand up to slot_capacity_, then reused
-  std::vector<std::uint32_t> free_slots_;
+  std::size_t in_flight_ = 0;  // both directions
 };
 
 }  // namespace strata::sim::net

@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <set>
 #include <string_view>
+#include <utility>
 
 #include "sim/apps/app_registry.hpp"
 
@@ -51,7 +52,7 @@ struct Simulation::HostNode final : engine::EventTarget {
       : sim(s), host(id, config, s.pool_, std::move(name)) {}
   void on_event(std::uint64_t, core::Instant now) override {
     wake = {};
-    wake_at.reset();
+    wake_at = core::kNever;
     host.advance(now);
     sim.touch(*this);
   }
@@ -61,16 +62,17 @@ struct Simulation::HostNode final : engine::EventTarget {
   std::vector<std::unique_ptr<IfacePort>> ports;
   std::vector<AppRunner*> apps;
   engine::TimerId wake;
-  std::optional<core::Instant> wake_at;
+  core::Instant wake_at = core::kNever;  // when `wake` is due; kNever: no wake-up pending
   bool dirty = false;
 };
 
 // Where a link delivers into a host: the pcap tap sees the frame, then the host's receive path.
 struct Simulation::IfacePort final : net::FrameSink {
   explicit IfacePort(HostNode& n) : node(n) {}
-  void receive(core::Bytes frame, core::Instant now) override {
-    if (tap) tap->record_rx(frame, now);
-    node.host.handle_frame(nic, frame, now);
+  void receive(core::PacketBuf&& frame, core::Instant now) override {
+    const core::Bytes bytes = std::as_const(frame).bytes();
+    if (tap) tap->record_rx(bytes, now);
+    node.host.handle_frame(nic, bytes, now);
     node.sim.touch(node);
   }
 
@@ -327,7 +329,6 @@ std::optional<std::string> Simulation::build(const net::Topology& topo) {
   }
 
   dirty_.reserve(hosts_.size());
-  sched_.set_after_event([this](core::Instant now) { settle(now); });
   settle(sched_.now());
   return std::nullopt;
 }
@@ -356,11 +357,12 @@ void Simulation::settle(core::Instant now) {
       if (!any) break;
     }
     node.dirty = false;
-    auto next = node.host.next_deadline();
-    if (next && *next <= now) next = now + core::Duration(1);  // advance(now) consumed what was due
+    // An Instant (kNever: none), not an optional: this runs after every event that reached the host.
+    core::Instant next = node.host.next_deadline_or_never();
+    if (next <= now) next = now + core::Duration(1);  // advance(now) consumed what was due
     if (next != node.wake_at) {
       if (node.wake) sched_.cancel(node.wake);
-      node.wake = next ? sched_.schedule_at(*next, node) : engine::TimerId{};
+      node.wake = next != core::kNever ? sched_.schedule_at(next, node) : engine::TimerId{};
       node.wake_at = next;
     }
   }
@@ -378,7 +380,10 @@ bool Simulation::run_one() {
     if (!finished()) event_limit_hit_ = true;
     return false;
   }
-  return sched_.run_one_until(end_);
+  if (!sched_.run_one_until(end_)) return false;
+  // Here rather than as the scheduler's after-event hook: a direct call, and nothing to settle is cheap.
+  if (!dirty_.empty()) settle(sched_.now());
+  return true;
 }
 
 void Simulation::run() {

@@ -87,6 +87,8 @@ class Simulation {
   bool event_limit_hit() const { return event_limit_hit_; }
   std::uint64_t max_events() const { return options_.max_events; }
 
+  /// The engine, to look at. Dispatch through run_one() or run(): they settle the hosts after each event
+  /// (the scheduler has no hook installed for it).
   engine::Scheduler& scheduler() { return sched_; }
   const engine::Scheduler& scheduler() const { return sched_; }
   std::uint64_t seed() const { return seed_; }

@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <functional>
 #include <utility>
@@ -388,6 +389,54 @@ TEST(Scheduler, ManyCancelledFarFutureEventsDoNotPileUp) {
   EXPECT_LE(s.heap_entries(), 1'000u);
   EXPECT_EQ(s.run(), 1u);
   EXPECT_EQ(r.fired.back(), (Fired{1, 1'000'000'000 + 99'999}));
+}
+
+TEST(Scheduler, SweepingCancelledEntriesKeepsTheOrderOfTheRest) {
+  // Enough cancellations to sweep the heap several times over, with many ties: the survivors still run in
+  // (time, scheduling order).
+  Scheduler s;
+  Recorder r;
+  std::vector<std::pair<std::int64_t, std::uint64_t>> kept;  // (time, tag), tags in scheduling order
+  std::vector<TimerId> doomed;
+  for (std::uint64_t tag = 0; tag < 5'000; ++tag) {
+    const std::int64_t t = static_cast<std::int64_t>((tag * 7919) % 97);
+    const TimerId id = s.schedule_at(at(t), r, tag);
+    if (tag % 5 == 0) {
+      kept.emplace_back(t, tag);
+    } else {
+      doomed.push_back(id);
+    }
+  }
+  for (const auto& id : doomed) EXPECT_TRUE(s.cancel(id));
+  EXPECT_EQ(s.size(), kept.size());
+  EXPECT_LE(s.heap_entries(), 2 * kept.size() + 64);
+  std::stable_sort(kept.begin(), kept.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+  std::vector<Fired> want;
+  for (const auto& [t, tag] : kept) want.push_back(Fired{tag, t});
+  EXPECT_EQ(s.run(), kept.size());
+  EXPECT_EQ(r.fired, want);
+}
+
+TEST(Scheduler, HandlesOfOneSlotNeverMatchEachOther) {
+  // A slot is reused by every event after the first; each handle names its own event only.
+  Scheduler s;
+  Recorder r;
+  std::vector<TimerId> ids;
+  for (int i = 0; i < 100; ++i) {
+    ids.push_back(s.schedule_at(at(i), r, static_cast<std::uint64_t>(i)));
+    if (i % 2 == 0) {
+      EXPECT_TRUE(s.cancel(ids.back()));
+    } else {
+      EXPECT_TRUE(s.run_one());
+    }
+  }
+  for (std::size_t i = 1; i < ids.size(); ++i) {
+    EXPECT_EQ(ids[i].slot, ids[0].slot);
+    EXPECT_NE(ids[i], ids[i - 1]);
+    EXPECT_FALSE(s.pending(ids[i]));
+    EXPECT_FALSE(s.cancel(ids[i]));
+  }
+  EXPECT_EQ(r.fired.size(), 50u);
 }
 
 TEST(Scheduler, RandomScheduleAndCancelAgreesWithAReferenceModel) {

@@ -9,6 +9,7 @@
 #include <list>
 #include <map>
 #include <memory>
+#include <utility>
 #include <vector>
 
 #include "sim/engine/scheduler.hpp"
@@ -43,14 +44,20 @@ Frame frame(wire::MacAddress dst, wire::MacAddress src, std::size_t size = 64, s
 /// A switch whose ports transmit into QueueNics the test drains.
 struct Rig {
   explicit Rig(std::size_t ports, core::Duration aging = 300s, std::size_t capacity = 4096,
-               std::size_t pool_slots = 256)
+               std::size_t pool_slots = 1024)
       : pool(pool_slots, 0), sw("sw1", pool, aging, capacity) {
     for (std::size_t i = 0; i < ports; ++i) {
       outs.push_back(std::make_unique<nic::QueueNic>(nic::NicInfo{}, 64));
       sinks.push_back(&sw.add_port(*outs.back()));
     }
   }
-  void arrive(std::size_t port, const Frame& f, core::Instant now = {}) { sinks[port]->receive(f, now); }
+  /// The frame arrives in a pool buffer, as a link hands it over.
+  void arrive(std::size_t port, const Frame& f, core::Instant now = {}) {
+    auto p = pool.allocate(f.size(), 0);
+    ASSERT_TRUE(p.has_value());
+    if (!f.empty()) std::memcpy(p->append(f.size()).data(), f.data(), f.size());
+    sinks[port]->receive(std::move(*p), now);
+  }
   /// Frames each port sent since the last call.
   std::vector<std::vector<Frame>> sent() {
     std::vector<std::vector<Frame>> out(outs.size());
@@ -221,16 +228,92 @@ TEST(LearningSwitch, ShortFramesAreCountedAndDropped) {
 }
 
 TEST(LearningSwitch, ACopyWithoutAPoolSlotIsCountedAndTheOtherPortsStillGetTheirs) {
+  // A pool of two: the arriving frame holds one, the copy for port 1 takes the other, port 2's copy finds
+  // none, and port 3, the last, gets the arriving frame itself.
   Rig rig(4, 300s, 16, 2);
   rig.arrive(0, frame(mac(2), mac(1)));
   EXPECT_EQ(rig.sw.stats().dropped_no_buffer, 1u);
-  EXPECT_EQ(rig.ports_sent(), (Ports{1, 2}));
+  EXPECT_EQ(rig.ports_sent(), (Ports{1, 3}));
   EXPECT_EQ(rig.pool.in_use(), 0u);
+}
+
+TEST(LearningSwitch, AKnownUnicastFrameGoesOutItselfWithoutAPoolCopy) {
+  // A pool of one slot, held by the arriving frame: flooding has no slot for a copy, but forwarding to a
+  // known port needs none.
+  Rig rig(3, 300s, 16, 1);
+  rig.arrive(1, frame(mac(9), mac(2)));
+  EXPECT_EQ(rig.sw.stats().dropped_no_buffer, 1u);  // port 0's copy
+  EXPECT_EQ(rig.ports_sent(), (Ports{2}));          // port 2, the last, got the frame itself
+  rig.arrive(0, frame(mac(2), mac(1)));
+  EXPECT_EQ(rig.ports_sent(), (Ports{1}));
+  EXPECT_EQ(rig.sw.stats().forwarded, 1u);
+  EXPECT_EQ(rig.sw.stats().dropped_no_buffer, 1u);
+  EXPECT_EQ(rig.pool.in_use(), 0u);
+}
+
+TEST(LearningSwitch, MacsThatDifferInAnyOneOctetAreTableEntriesOfTheirOwn) {
+  // The table hashes all six octets: stations numbered in any one octet neither collide into one entry nor
+  // lose their port, and the bound and the eviction order hold for them.
+  constexpr std::size_t kCapacity = 40;
+  for (int octet = 0; octet < 6; ++octet) {
+    Rig rig(4, 300s, kCapacity);
+    auto station = [&](int i) {
+      wire::MacAddress m{{0x02, 0x10, 0x20, 0x30, 0x40, 0x50}};
+      // In the first octet only even values: the low bit would make it a multicast address.
+      m.octets[octet] = static_cast<std::uint8_t>(octet == 0 ? 2 * i + 2 : i);
+      return m;
+    };
+    for (int i = 0; i < 50; ++i)
+      rig.arrive(static_cast<std::size_t>(i % 4), frame(mac(0xee), station(i)), at_ms(i));
+    EXPECT_EQ(rig.sw.table_size(), kCapacity) << octet;
+    for (int i = 0; i < 50; ++i) {
+      const auto got = rig.sw.lookup(station(i), at_ms(50));
+      if (i < 10) {
+        EXPECT_FALSE(got) << octet << " " << i;  // the ten learned first were evicted
+      } else {
+        EXPECT_EQ(got, static_cast<std::size_t>(i % 4)) << octet << " " << i;
+      }
+    }
+  }
+}
+
+TEST(LearningSwitch, ARefreshedStationOutlivesItsOriginalAgeAndLaterOnesAgeInOrder) {
+  Rig rig(3, 10s, 4);
+  rig.arrive(0, frame(mac(9), mac(1)), at_ms(0));
+  rig.arrive(1, frame(mac(9), mac(2)), at_ms(1'000));
+  rig.arrive(2, frame(mac(9), mac(3)), at_ms(2'000));
+  rig.arrive(1, frame(mac(9), mac(1)), at_ms(5'000));  // refreshed, and moved to port 1
+  EXPECT_EQ(rig.sw.lookup(mac(1), at_ms(14'999)), 1u);
+  EXPECT_FALSE(rig.sw.lookup(mac(2), at_ms(11'000)));
+  EXPECT_EQ(rig.sw.lookup(mac(3), at_ms(11'000)), 2u);
+  EXPECT_FALSE(rig.sw.lookup(mac(3), at_ms(12'000)));
+  EXPECT_FALSE(rig.sw.lookup(mac(1), at_ms(15'000)));
+  EXPECT_EQ(rig.sw.table_size(), 3u);  // aged entries stay until evicted or refreshed
+  // Filling the table: the entry learned or refreshed longest ago goes first, aged or not: mac 2, then
+  // mac 3, then mac 1 (refreshed after both).
+  rig.arrive(0, frame(mac(9), mac(4)), at_ms(16'000));
+  EXPECT_EQ(rig.sw.table_size(), 4u);
+  rig.arrive(0, frame(mac(9), mac(5)), at_ms(16'001));
+  EXPECT_EQ(rig.sw.table_size(), 4u);
+  rig.arrive(0, frame(mac(9), mac(6)), at_ms(16'002));
+  rig.arrive(0, frame(mac(9), mac(2)), at_ms(16'003));
+  EXPECT_EQ(rig.sw.table_size(), 4u);
+  EXPECT_EQ(rig.sw.lookup(mac(2), at_ms(16'003)), 0u);
+  EXPECT_FALSE(rig.sw.lookup(mac(3), at_ms(16'003)));
+  EXPECT_FALSE(rig.sw.lookup(mac(1), at_ms(16'003)));
+  for (std::uint8_t m : {4, 5, 6}) EXPECT_EQ(rig.sw.lookup(mac(m), at_ms(16'003)), 0u) << int{m};
+  // Only three learned since: relearning mac 1 evicts mac 4, the oldest left.
+  rig.arrive(2, frame(mac(9), mac(1)), at_ms(16'004));
+  EXPECT_FALSE(rig.sw.lookup(mac(4), at_ms(16'004)));
+  EXPECT_EQ(rig.sw.lookup(mac(1), at_ms(16'004)), 2u);
 }
 
 /// Records arrivals at a host's end of a link.
 struct Recorder final : FrameSink {
-  void receive(core::Bytes f, core::Instant now) override { log.push_back({now, Frame(f.begin(), f.end())}); }
+  void receive(core::PacketBuf&& f, core::Instant now) override {
+    const auto b = std::as_const(f).bytes();
+    log.push_back({now, Frame(b.begin(), b.end())});
+  }
   std::vector<std::pair<core::Instant, Frame>> log;
 };
 

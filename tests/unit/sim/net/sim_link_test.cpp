@@ -6,6 +6,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <utility>
@@ -13,6 +14,7 @@
 
 #include "sim/engine/scheduler.hpp"
 #include "stack/core/packet_buf.hpp"
+#include "stack/core/rng.hpp"
 
 namespace strata::sim::net {
 namespace {
@@ -31,8 +33,9 @@ struct Recorder final : FrameSink {
     Frame bytes;
     bool operator==(const Arrival&) const = default;
   };
-  void receive(core::Bytes frame, core::Instant now) override {
-    log.push_back({now, Frame(frame.begin(), frame.end())});
+  void receive(core::PacketBuf&& frame, core::Instant now) override {
+    const auto b = std::as_const(frame).bytes();
+    log.push_back({now, Frame(b.begin(), b.end())});
   }
   std::vector<Arrival> log;
 };
@@ -154,6 +157,90 @@ TEST(SimLink, QueueOverflowDropsExactlyTheExcess) {
   EXPECT_EQ(s.dropped(), 16u);
   EXPECT_EQ(rig.link.dropped(), 16u);
   EXPECT_EQ(rig.pool.in_use(), 0u);
+}
+
+TEST(SimLink, TheQueueCountsFramesStillSerializingWhileEarlierOnesAreDelivered) {
+  // 100 bytes at 1 Mbps: 800 us each, no propagation. Three fill the queue; once the first is delivered
+  // (800 us), two are still serializing, so exactly one more fits.
+  Rig rig(LinkConfig{.rate_bps = 1'000'000, .queue = 3});
+  for (std::uint32_t i = 0; i < 3; ++i) ASSERT_TRUE(rig.send(0, 100, at_ns(0), i));
+  EXPECT_FALSE(rig.send(0, 100, at_ns(0), 99));
+  rig.sched.run_until(at_ns(1'000'000));
+  ASSERT_EQ(rig.at_b.log.size(), 1u);
+  EXPECT_TRUE(rig.send(0, 100, at_ns(1'000'000), 3));
+  EXPECT_FALSE(rig.send(0, 100, at_ns(1'000'000), 98));
+  EXPECT_TRUE(rig.send(0, 100, at_ns(1'600'000), 4));  // the second's serialization ended: room again
+  rig.sched.run();
+  ASSERT_EQ(rig.at_b.log.size(), 5u);
+  for (std::uint32_t i = 0; i < 5; ++i) {
+    EXPECT_EQ(seq_of(rig.at_b.log[i].bytes), i);
+    EXPECT_EQ(rig.at_b.log[i].time, at_ns(800'000 * (i + 1))) << i;
+  }
+  EXPECT_EQ(rig.link.stats(0).dropped_queue, 2u);
+}
+
+TEST(SimLink, TimingAndDropsAgreeWithAReferenceModel) {
+  // Random sizes and instants in both directions against a plain model of the rules in sim_link.hpp: the
+  // queue holds the frames whose serialization has not ended, the wire serializes back to back.
+  struct Model {
+    std::vector<std::int64_t> ends;  // serialization end of every frame accepted
+    std::int64_t busy = 0;
+    std::uint64_t dropped = 0;
+  };
+  const LinkConfig config{.rate_bps = 50'000'000, .delay = 300us, .queue = 6};
+  Rig rig(config);
+  Model model[2];
+  std::vector<Recorder::Arrival> want[2];
+  core::Rng rng(99);
+  std::int64_t t = 0;
+  for (std::uint32_t i = 0; i < 5'000; ++i) {
+    t += static_cast<std::int64_t>(rng.below(120'000));
+    rig.sched.run_until(at_ns(t));
+    const int side = static_cast<int>(rng.below(2));
+    const std::size_t size = 60 + rng.below(1400);
+    Model& m = model[side];
+    std::size_t queued = 0;
+    for (auto end : m.ends) queued += end > t ? 1 : 0;
+    const bool accepted = static_cast<bool>(rig.send(side, size, at_ns(t), i));
+    if (queued >= config.queue) {
+      EXPECT_FALSE(accepted) << i;
+      ++m.dropped;
+      continue;
+    }
+    ASSERT_TRUE(accepted) << i;
+    const std::int64_t end = std::max(t, m.busy) + SimLink::serialization_time(size, config.rate_bps).count();
+    m.busy = end;
+    m.ends.push_back(end);
+    auto frame = make_frame(rig.pool, size, i);
+    const auto b = std::as_const(frame).bytes();
+    want[side].push_back({at_ns(end + core::to_ns(config.delay)), Frame(b.begin(), b.end())});
+  }
+  rig.sched.run();
+  EXPECT_EQ(rig.at_b.log, want[0]);
+  EXPECT_EQ(rig.at_a.log, want[1]);
+  EXPECT_EQ(rig.link.stats(0).dropped_queue, model[0].dropped);
+  EXPECT_EQ(rig.link.stats(1).dropped_queue, model[1].dropped);
+  EXPECT_GT(model[0].dropped + model[1].dropped, 0u);
+  EXPECT_EQ(rig.pool.in_use(), 0u);
+}
+
+TEST(SimLink, DestroyingTheLinkCancelsTheEventsOfItsFramesInFlight) {
+  engine::Scheduler sched;
+  core::BufferPool pool(64, 0);
+  Recorder at_a, at_b;
+  {
+    SimLink link(sched, pool, LinkConfig{.delay = 1ms});
+    link.attach(0, nic::NicInfo{}, at_a);
+    link.attach(1, nic::NicInfo{}, at_b);
+    for (std::uint32_t i = 0; i < 10; ++i) {
+      ASSERT_TRUE(link.nic(0).transmit(make_frame(pool, 60, i), at_ns(i)));
+      ASSERT_TRUE(link.nic(1).transmit(make_frame(pool, 60, i), at_ns(i)));
+    }
+    EXPECT_EQ(sched.size(), 20u);
+  }
+  EXPECT_TRUE(sched.idle());
+  EXPECT_EQ(sched.run(), 0u);
+  EXPECT_EQ(pool.in_use(), 0u);  // the frames went back with the link
 }
 
 TEST(SimLink, FramesAboveTheSendersMtuNeverEnterTheLink) {
