@@ -135,15 +135,13 @@ core::Result<void, Errno> UdpLayer::connect(UdpId id, Endpoint remote) {
   return {};
 }
 
-core::Result<std::size_t, Errno> UdpLayer::send_to(UdpId id, core::Bytes data, std::optional<Endpoint> to,
-                                                   core::Instant now) {
+core::Result<std::size_t, Errno> UdpLayer::send_to(UdpId id, core::Bytes data,
+                                                   const std::optional<Endpoint>& dest, core::Instant now) {
   if (!valid(id)) return core::fail(Errno::EBADF_);
   auto& ep = *eps_[id];
   if (ep.pending_error != Errno::Ok) return core::fail(take_error(ep));
-  if (!to) {
-    if (!ep.remote) return core::fail(Errno::EDESTADDRREQ_);
-    to = ep.remote;
-  }
+  if (!dest && !ep.remote) return core::fail(Errno::EDESTADDRREQ_);
+  const Endpoint* to = dest ? &*dest : &*ep.remote;
   if (to->port == 0) return core::fail(Errno::EINVAL_);
   if (data.size() > kMaxUdpPayload) return core::fail(Errno::EMSGSIZE_);
   if (!ep.bound)

@@ -21,7 +21,7 @@
 namespace strata::transport {
 
 struct UdpConfig {
-  std::size_t queue_datagrams = 128;   // per endpoint
+  std::size_t queue_datagrams = 128;  // per endpoint
   std::size_t queue_bytes = 256 * 1024;
   std::size_t max_endpoints = 1024;
   bool accept_unbound = false;  // replay: a datagram for no socket is still a delivered datagram
@@ -55,8 +55,8 @@ class UdpLayer final : public net::L4Handler {
   core::Result<void, core::Errno> connect(UdpId id, Endpoint remote);
   /// EMSGSIZE above 65507 bytes, EDESTADDRREQ unconnected without `to`, ECONNREFUSED once after a port
   /// unreachable on a connected endpoint, ENETUNREACH without a route, ENOBUFS when the pool is empty.
-  core::Result<std::size_t, core::Errno> send_to(UdpId id, core::Bytes data, std::optional<Endpoint> to,
-                                                 core::Instant now);
+  core::Result<std::size_t, core::Errno> send_to(UdpId id, core::Bytes data,
+                                                 const std::optional<Endpoint>& to, core::Instant now);
   /// EAGAIN when the queue is empty; a pending error is reported first. Inline (below): the socket facade's
   /// recvfrom gets the datagram without a Result crossing a library boundary.
   core::Result<ReceivedDatagram, core::Errno> recv_from(UdpId id, core::MutBytes out);
