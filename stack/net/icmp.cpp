@@ -16,7 +16,11 @@ using core::Layer;
 using core::Reason;
 
 Icmp::Icmp(core::StackContext& ctx, Ipv4Layer& ipv4, IcmpConfig config)
-    : ctx_(ctx), ipv4_(ipv4), config_(config), tokens_(config.error_burst), replies_(config.max_echo_replies) {}
+    : ctx_(ctx),
+      ipv4_(ipv4),
+      config_(config),
+      tokens_(config.error_burst),
+      replies_(config.max_echo_replies) {}
 
 Disposition Icmp::receive(core::RxFrame& f, const wire::Ipv4View& ip) {
   const auto body = ip.payload();
@@ -30,9 +34,9 @@ Disposition Icmp::receive(core::RxFrame& f, const wire::Ipv4View& ip) {
   const auto type = msg->type();
   if (type == wire::icmp_type::kEchoRequest) {
     ctx_.counters.inc(Counter::IcmpEchoRequestRx);
-    // RFC 1122 §3.2.2.6: reply to unicast echo requests addressed to us, with the same data. Unicast means one
-    // of our interface addresses: is_local() also takes a subnet-directed broadcast (10.0.0.255), which must
-    // not become the reply's source (RFC 1122 §3.2.1.3).
+    // RFC 1122 §3.2.2.6: reply to unicast echo requests addressed to us, with the same data. Unicast means
+    // one of our interface addresses: is_local() also takes a subnet-directed broadcast (10.0.0.255), which
+    // must not become the reply's source (RFC 1122 §3.2.1.3).
     if (!config_.answer_echo || !ipv4_.is_our_address(ip.dst())) return Disposition::Handled;
     auto p = ctx_.pool.allocate(body.size());
     if (!p) return ctx_.drop(f, Layer::Icmp, Reason::NicNoBuffer), Disposition::Handled;
@@ -54,10 +58,11 @@ Disposition Icmp::receive(core::RxFrame& f, const wire::Ipv4View& ip) {
   }
   if (type == wire::icmp_type::kEchoReply) {
     ctx_.counters.inc(Counter::IcmpEchoReplyRx);
-    if (echo_handler_ != nullptr && echo_handler_->receive_echo_reply(f, ip, *msg)) return Disposition::Handled;
+    if (echo_handler_ != nullptr && echo_handler_->receive_echo_reply(f, ip, *msg))
+      return Disposition::Handled;
     if (replies_.full()) (void)replies_.pop();  // the oldest reply makes room
     replies_.push(EchoReply{ip.src(), msg->echo_id(), msg->echo_seq(), body.size() - wire::kIcmpHeaderLen,
-                                 ip.ttl(), f.now});
+                            ip.ttl(), f.now});
     return Disposition::Handled;
   }
   if (wire::icmp_type::is_error(type)) {
@@ -82,7 +87,8 @@ void Icmp::receive_error(core::RxFrame& f, const IcmpErrorInfo& e) {
 
 void Icmp::report(core::RxFrame& f, const wire::Ipv4View& ip) {
   const auto body = ip.payload();
-  if (body.size() < 2) return;
+  // Wireshark shows no ICMP field of a message shorter than type, code and checksum.
+  if (body.size() < 4) return;
   f.report->has |= core::RxReport::kIcmp;
   f.report->icmp_type = core::load_u8(body, 0);
   f.report->icmp_code = core::load_u8(body, 1);
@@ -91,14 +97,15 @@ void Icmp::report(core::RxFrame& f, const wire::Ipv4View& ip) {
 bool Icmp::take_token(core::Instant now) {
   const double elapsed = std::chrono::duration<double>(now - last_refill_).count();
   last_refill_ = now;
-  tokens_ = std::min<double>(config_.error_burst, tokens_ + std::max(0.0, elapsed) * config_.errors_per_second);
+  tokens_ =
+      std::min<double>(config_.error_burst, tokens_ + std::max(0.0, elapsed) * config_.errors_per_second);
   if (tokens_ < 1.0) return false;
   tokens_ -= 1.0;
   return true;
 }
 
-bool Icmp::send_error(std::uint8_t type, std::uint8_t code, const wire::Ipv4View& offending, core::Instant now,
-                      std::uint16_t mtu) {
+bool Icmp::send_error(std::uint8_t type, std::uint8_t code, const wire::Ipv4View& offending,
+                      core::Instant now, std::uint16_t mtu) {
   if (!config_.send_errors) return false;
   // RFC 1122 §3.2.2: never about an ICMP error, a non-first fragment, a broadcast/multicast datagram, or a
   // datagram whose source does not name one host.
@@ -161,6 +168,8 @@ core::Result<void> Icmp::send_echo_request(wire::Ipv4Address dst, std::uint16_t 
   return ipv4_.send(sp, std::move(*p), now);
 }
 
-std::optional<EchoReply> Icmp::pop_echo_reply() { return replies_.pop(); }
+std::optional<EchoReply> Icmp::pop_echo_reply() {
+  return replies_.pop();
+}
 
 }  // namespace strata::net

@@ -19,10 +19,13 @@ namespace {
 // DLT values as libpcap defines them on Linux (pcap/dlt.h).
 LinkType map_dlt(int dlt) {
   switch (dlt) {
-    case DLT_EN10MB: return LinkType::Ethernet;
-    case DLT_LINUX_SLL: return LinkType::LinuxSll;
+    case DLT_EN10MB:
+      return LinkType::Ethernet;
+    case DLT_LINUX_SLL:
+      return LinkType::LinuxSll;
 #ifdef DLT_LINUX_SLL2
-    case DLT_LINUX_SLL2: return LinkType::LinuxSll2;
+    case DLT_LINUX_SLL2:
+      return LinkType::LinuxSll2;
 #endif
     case DLT_RAW:
 #ifdef DLT_IPV4
@@ -30,11 +33,15 @@ LinkType map_dlt(int dlt) {
 #endif
       return LinkType::RawIpv4;
     case DLT_NULL:
-    case DLT_LOOP: return LinkType::BsdLoopback;
+    case DLT_LOOP:
+      return LinkType::BsdLoopback;
     case DLT_PPP:
-    case DLT_PPP_SERIAL: return LinkType::Ppp;
-    case DLT_C_HDLC: return LinkType::CiscoHdlc;
-    default: return LinkType::Unsupported;
+    case DLT_PPP_SERIAL:
+      return LinkType::Ppp;
+    case DLT_C_HDLC:
+      return LinkType::CiscoHdlc;
+    default:
+      return LinkType::Unsupported;
   }
 }
 }  // namespace
@@ -84,7 +91,7 @@ std::unique_ptr<PcapReader> PcapReader::open(const std::string& path, std::strin
   FILE* stream = nullptr;
   const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd >= 0) {
-    struct stat st{};
+    struct stat st {};
     if (::fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0) {
       const auto len = static_cast<std::size_t>(st.st_size);
       void* map = ::mmap(nullptr, len, PROT_READ, MAP_PRIVATE, fd, 0);
@@ -184,7 +191,11 @@ PcapReader::Status PcapReader::next(PcapRecord& out) {
     if (filter_ && pcap_offline_filter(filter_.get(), hdr, data) == 0) continue;
     out.data = core::Bytes(reinterpret_cast<const std::byte*>(data), hdr->caplen);
     out.wire_len = hdr->len;
-    out.time = core::instant_from_ns(static_cast<std::int64_t>(hdr->ts.tv_sec) * 1'000'000'000 + hdr->ts.tv_usec);
+    // A pcap record's seconds are an unsigned 32-bit field, which libpcap sign-extends: a negative value is a
+    // time from 2038 to 2106.
+    std::int64_t sec = hdr->ts.tv_sec;
+    if (sec < 0) sec += std::int64_t{1} << 32;
+    out.time = core::instant_from_ns(sec * 1'000'000'000 + hdr->ts.tv_usec);
     out.number = records_;
     return Status::Record;
   }
@@ -193,13 +204,23 @@ PcapReader::Status PcapReader::next(PcapRecord& out) {
 std::unique_ptr<PcapWriter> PcapWriter::open(const std::string& path, std::string& error, LinkType link) {
   int dlt = DLT_EN10MB;
   switch (link) {
-    case LinkType::Ethernet: dlt = DLT_EN10MB; break;
-    case LinkType::LinuxSll: dlt = DLT_LINUX_SLL; break;
+    case LinkType::Ethernet:
+      dlt = DLT_EN10MB;
+      break;
+    case LinkType::LinuxSll:
+      dlt = DLT_LINUX_SLL;
+      break;
 #ifdef DLT_LINUX_SLL2
-    case LinkType::LinuxSll2: dlt = DLT_LINUX_SLL2; break;
+    case LinkType::LinuxSll2:
+      dlt = DLT_LINUX_SLL2;
+      break;
 #endif
-    case LinkType::RawIpv4: dlt = DLT_RAW; break;
-    default: error = "cannot write a capture of link type " + std::string(name(link)); return nullptr;
+    case LinkType::RawIpv4:
+      dlt = DLT_RAW;
+      break;
+    default:
+      error = "cannot write a capture of link type " + std::string(name(link));
+      return nullptr;
   }
   pcap* dead = pcap_open_dead_with_tstamp_precision(dlt, 262144, PCAP_TSTAMP_PRECISION_NANO);
   if (dead == nullptr) {
@@ -232,6 +253,8 @@ void PcapWriter::write(core::Bytes frame, core::Instant t) {
   pcap_dump(reinterpret_cast<u_char*>(dumper_), &h, reinterpret_cast<const u_char*>(frame.data()));
 }
 
-void PcapWriter::flush() { pcap_dump_flush(dumper_); }
+void PcapWriter::flush() {
+  pcap_dump_flush(dumper_);
+}
 
 }  // namespace strata::nic

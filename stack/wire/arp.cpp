@@ -22,7 +22,10 @@ bool ArpPeek::peek(core::Bytes b, ArpPeek& out) {
   if (b.size() < 8) return false;
   out.opcode = core::load_be16(b, 6);
   const std::size_t hlen = core::load_u8(b, 4), plen = core::load_u8(b, 5);
-  out.has_ipv4 = core::load_be16(b, 2) == 0x0800 && plen == 4 && b.size() >= 8 + 2 * hlen + 8;
+  // Hardware type 19 is ATM ARP (RFC 2225): the opcode is where ARP has it, the addresses are laid out
+  // otherwise (Wireshark shows no arp.*_ipv4 for it).
+  const bool atm = core::load_be16(b, 0) == 19;
+  out.has_ipv4 = !atm && core::load_be16(b, 2) == 0x0800 && plen == 4 && b.size() >= 8 + 2 * hlen + 8;
   if (out.has_ipv4) {
     out.spa = Ipv4Address::load(b.data() + 8 + hlen);
     out.tpa = Ipv4Address::load(b.data() + 8 + 2 * hlen + 4);
@@ -43,7 +46,8 @@ void ArpPacket::emit(core::MutBytes out) const {
 }
 
 ArpPacket ArpPacket::from(const ArpView& v) {
-  return ArpPacket{static_cast<ArpOp>(v.opcode()), v.sender_mac(), v.sender_ip(), v.target_mac(), v.target_ip()};
+  return ArpPacket{static_cast<ArpOp>(v.opcode()), v.sender_mac(), v.sender_ip(), v.target_mac(),
+                   v.target_ip()};
 }
 
 }  // namespace strata::wire

@@ -40,9 +40,9 @@ def gen_tcp_cases(p):
     p.add(eth(MA, MB, 0x0800, ipv4(A, B, 6, seg, ident=0x2003, bad_csum=True)))
 
 
-def gen_pending_tcp_layer(p):
-    # Needs TcpLayer::receive to report before TcpView::parse rejects the header
-    # (stack/transport/tcp/tcp_layer.cpp); until then strata prints no tcp.* here.
+def gen_tcp_header_cases(p):
+    # TcpLayer::receive reports before TcpView::parse rejects the header, as
+    # Wireshark shows the fields of a header it then finds bad.
     # 1. short segment: data offset 8 (32-byte header) but ip.len leaves 20 bytes
     #    for TCP (the frame has the 32): tshark prints the header fields, no
     #    tcp.len ("Short segment"), no options, and a checksum summed over the 20
@@ -58,6 +58,21 @@ def gen_pending_tcp_layer(p):
     p.add(eth(MA, MB, 0x0800, ipv4(A, B, 6, bytes(bad_off), ident=0x2005)))
 
 
+def gen_small_cases(p):
+    # ICMP shorter than type, code and checksum: tshark shows no icmp.* field.
+    # Corpus: icmp-icmp_print-oobr-1.pcap #1.
+    p.add(eth(MA, MB, 0x0800, ipv4(A, B, 1, b"\x08\x00\x00", ident=0x2006)))
+    # ARP with hardware type 19 is ATM ARP (RFC 2225): tshark shows its opcode but
+    # no IPv4 addresses (they are laid out otherwise).
+    atm = bytes([0, 19, 8, 0, 6, 4, 0, 1]) + bytes(20)
+    p.add(eth(MA, MB, 0x0806, atm))
+    # Seconds past 2^31 (2038 to 2106): libpcap sign-extends them, strata must not.
+    # Corpus: time_2038_overflow, time_2106_max.
+    pkt = eth(MA, MB, 0x0800, ipv4(A, B, 6, tcp(A, B, 1, 2, 0, 0, 0x10, 1)))
+    p.add(pkt, ts=(2**31, 0))
+    p.add(pkt, ts=(2**32 - 1, 999999))
+
+
 def gen_time_cases(p):
     # tshark prints "secs.%09d" of the nanoseconds; a µs field of 1000000 (corpus:
     # timestamp_invalid_micro.pcap #2) gives "1700000000.1000000000", one second on.
@@ -67,8 +82,9 @@ def gen_time_cases(p):
     p.add(pkt, ts=(1700000000, 1999999))
 
 
-CASES = [("tcp_frag", 1, gen_tcp_cases), ("time_invalid_usec", 1, gen_time_cases)]
-PENDING = [("pending_tcp_layer", 1, gen_pending_tcp_layer)]
+CASES = [("tcp_frag", 1, gen_tcp_cases), ("time_invalid_usec", 1, gen_time_cases),
+         ("tcp_header", 1, gen_tcp_header_cases), ("small", 1, gen_small_cases)]
+PENDING = []
 
 
 def write(outdir, pending=False):

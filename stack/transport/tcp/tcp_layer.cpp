@@ -14,12 +14,15 @@ using core::Reason;
 net::Disposition TcpLayer::receive(core::RxFrame& f, const wire::Ipv4View& ip) {
   const auto seg = ip.payload();
   ctx_.enter(f, Layer::Tcp, Counter::TcpRx, seg);
-  auto tcp = wire::TcpView::parse(seg);
-  if (!tcp) return ctx_.drop(f, Layer::Tcp, tcp.error()), net::Disposition::Handled;
+  // Reported before the header is validated: Wireshark shows the fields of a header it then finds bad (a data
+  // offset under 5, a header cut short by the IP length).
   if (f.report) [[unlikely]]
     report(f, ip);
+  auto tcp = wire::TcpView::parse(seg);
+  if (!tcp) return ctx_.drop(f, Layer::Tcp, tcp.error()), net::Disposition::Handled;
   auto opts = wire::TcpOptions::parse(tcp->options());
-  if (!tcp->checksum_ok(ip.src(), ip.dst())) return ctx_.drop(f, Layer::Tcp, Reason::TcpBadChecksum), net::Disposition::Handled;
+  if (!tcp->checksum_ok(ip.src(), ip.dst()))
+    return ctx_.drop(f, Layer::Tcp, Reason::TcpBadChecksum), net::Disposition::Handled;
   if (!opts) return ctx_.drop(f, Layer::Tcp, opts.error()), net::Disposition::Handled;
   f.marks.payload = static_cast<std::uint16_t>(f.marks.transport + tcp->header_len());
   if (config_.accept_unbound) return net::Disposition::Handled;
