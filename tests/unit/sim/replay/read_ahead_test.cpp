@@ -22,6 +22,7 @@
 
 #include "sim/replay/replay_runner.hpp"
 #include "stack/nic/pcap_file_nic.hpp"
+#include "tests/support/temp_dir.hpp"
 
 namespace strata::sim {
 namespace {
@@ -34,17 +35,8 @@ class ReplayReadAheadTest : public ::testing::Test {
   void SetUp() override {
     // A reader that stops early (--limit, an error) closes the FIFO under the feeder: EPIPE, not a signal.
     std::signal(SIGPIPE, SIG_IGN);
-    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-    dir_ = fs::path(::testing::TempDir()) /
-           (std::string("strata_readahead_") + info->name() + "_" + std::to_string(::getpid()));
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
   }
-  void TearDown() override {
-    std::error_code ec;
-    fs::remove_all(dir_, ec);
-  }
-  fs::path path(const std::string& name) const { return dir_ / name; }
+  fs::path path(const std::string& name) const { return tmp_.path(name); }
 
   /// `n` Ethernet/IPv4/UDP frames of 60 to ~1500 bytes (some with a bad IPv4 checksum, so that verdicts
   /// vary), one microsecond apart.
@@ -149,7 +141,7 @@ class ReplayReadAheadTest : public ::testing::Test {
     return true;
   }
 
-  fs::path dir_;
+  test::TempDir tmp_{"strata_readahead_"};
 };
 
 TEST_F(ReplayReadAheadTest, FaultsAWindowAheadAndReleasesBehindTheReader) {

@@ -16,6 +16,7 @@
 
 #include "stack/core/packet_buf.hpp"
 #include "stack/nic/queue_nic.hpp"
+#include "tests/support/temp_dir.hpp"
 
 namespace strata::nic {
 namespace {
@@ -39,17 +40,7 @@ fs::path repo_root() { return fs::path(__FILE__).parent_path().parent_path().par
 /// A fresh directory per test, removed at the end.
 class PcapTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-    dir_ = fs::path(::testing::TempDir()) / (std::string("strata_pcap_") + info->name() + "_" + std::to_string(::getpid()));
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-  }
-  void TearDown() override {
-    std::error_code ec;
-    fs::remove_all(dir_, ec);
-  }
-  fs::path path(const std::string& name) const { return dir_ / name; }
+  fs::path path(const std::string& name) const { return tmp_.path(name); }
 
   std::unique_ptr<PcapReader> open(const fs::path& p) {
     std::string err;
@@ -74,7 +65,7 @@ class PcapTest : public ::testing::Test {
     return out;
   }
 
-  fs::path dir_;
+  test::TempDir tmp_{"strata_pcap_"};
 };
 
 Bytes frame_bytes(std::size_t n, std::uint8_t seed) {

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "stack/nic/pcap_file_nic.hpp"
+#include "tests/support/temp_dir.hpp"
 
 namespace strata::nic {
 namespace {
@@ -57,17 +58,8 @@ class PcapMappedTest : public ::testing::Test {
   void SetUp() override {
     // A reader that stops early (--limit, an error) closes the FIFO under the feeder: EPIPE, not a signal.
     std::signal(SIGPIPE, SIG_IGN);
-    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-    dir_ = fs::path(::testing::TempDir()) /
-           (std::string("strata_pcapmap_") + info->name() + "_" + std::to_string(::getpid()));
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
   }
-  void TearDown() override {
-    std::error_code ec;
-    fs::remove_all(dir_, ec);
-  }
-  fs::path path(const std::string& name) const { return dir_ / name; }
+  fs::path path(const std::string& name) const { return tmp_.path(name); }
 
   /// `n` frames of varied lengths (14 to ~1500 bytes, one empty), content derived from the index.
   fs::path write_capture(const std::string& name, int n) {
@@ -99,7 +91,7 @@ class PcapMappedTest : public ::testing::Test {
     return read_all(*r);
   }
 
-  fs::path dir_;
+  test::TempDir tmp_{"strata_pcapmap_"};
 };
 
 TEST_F(PcapMappedTest, MappedFileReadsLikeLibpcapReadingItself) {

@@ -16,6 +16,7 @@
 
 #include "stack/core/packet_buf.hpp"
 #include "stack/nic/queue_nic.hpp"
+#include "tests/support/temp_dir.hpp"
 
 namespace strata::nic {
 namespace {
@@ -40,18 +41,7 @@ core::Bytes view(const Frame& f) { return {f.data(), f.size()}; }
 
 class PcapTapTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-    dir_ = fs::path(::testing::TempDir()) / ("strata_pcap_tap_" + std::string(info->name()) + "_" +
-                                             std::to_string(::getpid()));
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-  }
-  void TearDown() override {
-    std::error_code ec;
-    fs::remove_all(dir_, ec);
-  }
-  fs::path path(const std::string& name) const { return dir_ / name; }
+  fs::path path(const std::string& name) const { return tmp_.path(name); }
 
   core::PacketBuf packet(const Frame& bytes) {
     auto p = pool_.allocate(bytes.size());
@@ -80,7 +70,7 @@ class PcapTapTest : public ::testing::Test {
     return out;
   }
 
-  fs::path dir_;
+  test::TempDir tmp_{"strata_pcap_tap_"};
   core::BufferPool pool_{64, 1};
   QueueNic inner_{NicInfo{"eth0", kMac, 1500, LinkType::Ethernet}, 16};
 };
@@ -182,7 +172,7 @@ TEST_F(PcapTapTest, WithoutAWriterPassesFramesThroughAndWritesNothing) {
 
 TEST_F(PcapTapTest, OpenFailsWithAMessageForAnUnwritablePath) {
   std::string err;
-  auto tap = PcapTap::open(inner_, (dir_ / "no-such-dir" / "x.pcap").string(), err);
+  auto tap = PcapTap::open(inner_, (tmp_.dir() / "no-such-dir" / "x.pcap").string(), err);
   EXPECT_FALSE(tap);
   EXPECT_FALSE(err.empty());
 }
