@@ -185,6 +185,7 @@ int run_replay(const ReplayOptions& opt, std::FILE* out, std::FILE* err) {
     core::RxReport* rp = nullptr;
     if (!opt.stats || opt.json || human) {
       report.clear();
+      report.frame_len = rec.wire_len;  // IPv4 reports a TSO super-packet's total length from it
       rp = &report;
     }
     const RxOutcome o = host.handle_frame(nic_id, rec.data, rec.time, rp);

@@ -50,6 +50,9 @@ struct RxReport {
 
   std::uint64_t has = 0;
   LinkKind link = kEthernet;
+  // Set by the reporter, not by a layer: the frame's length on the wire (the capture may hold fewer bytes).
+  // 0: unknown, the captured bytes stand for it.
+  std::uint32_t frame_len = 0;
   // link
   std::array<std::uint8_t, 6> eth_src{}, eth_dst{};
   std::uint16_t eth_type = 0;  // outermost
@@ -61,7 +64,8 @@ struct RxReport {
   // ipv4 (the first IPv4 header of the frame)
   std::uint32_t ip_src = 0, ip_dst = 0;
   std::uint8_t ip_proto = 0, ip_ttl = 0, ip_hdr_len = 0, ip_df = 0, ip_mf = 0;
-  std::uint16_t ip_len = 0, ip_id = 0, ip_frag_offset = 0;
+  std::uint32_t ip_len = 0;  // above 65535 for a TSO super-packet (BIG TCP): its length on the wire
+  std::uint16_t ip_id = 0, ip_frag_offset = 0;
   Check ip_check = kUnverified;
   // icmp
   std::uint8_t icmp_type = 0, icmp_code = 0;

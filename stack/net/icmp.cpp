@@ -26,7 +26,7 @@ Disposition Icmp::receive(core::RxFrame& f, const wire::Ipv4View& ip) {
   const auto body = ip.payload();
   ctx_.enter(f, Layer::Icmp, Counter::IcmpRx, body);
   if (f.report) [[unlikely]]
-    report(f, ip);
+    report(f, ReportedSegment::of(ip));
   auto msg = wire::Icmpv4View::parse(body);
   if (!msg) return ctx_.drop(f, Layer::Icmp, msg.error()), Disposition::Handled;
   if (!msg->checksum_ok()) return ctx_.drop(f, Layer::Icmp, Reason::IcmpBadChecksum), Disposition::Handled;
@@ -85,8 +85,8 @@ void Icmp::receive_error(core::RxFrame& f, const IcmpErrorInfo& e) {
   echo_handler_->receive_echo_error(f, e);
 }
 
-void Icmp::report(core::RxFrame& f, const wire::Ipv4View& ip) {
-  const auto body = ip.payload();
+void Icmp::report(core::RxFrame& f, const ReportedSegment& s) {
+  const auto body = s.bytes;
   // Wireshark shows no ICMP field of a message shorter than type, code and checksum.
   if (body.size() < 4) return;
   f.report->has |= core::RxReport::kIcmp;

@@ -66,7 +66,7 @@ class Icmp final : public L4Handler {
   Disposition receive(core::RxFrame& frame, const wire::Ipv4View& ip) override;
   /// Errors quoting one of our ICMP messages: those about an echo request go to the echo-reply handler.
   void receive_error(core::RxFrame& frame, const IcmpErrorInfo& error) override;
-  void report(core::RxFrame& frame, const wire::Ipv4View& ip) override;
+  void report(core::RxFrame& frame, const ReportedSegment& segment) override;
 
   /// An error about `offending` (a datagram we received: its IPv4 header and as much payload as we have).
   /// Returns false when a rule or the rate limit suppressed it.

@@ -17,6 +17,18 @@ using core::Counter;
 using core::Layer;
 using core::Reason;
 
+namespace {
+
+/// The length the frame's IPv4 part had on the wire (Wireshark's "reported length"), of which a capture cut
+/// by its snaplen holds only the start. The captured bytes when the reporter did not give the frame's length.
+std::size_t reported_length(const core::RxFrame& f) {
+  const std::size_t captured = f.bytes.size() - f.marks.net;
+  const std::size_t frame_len = f.report->frame_len;
+  return frame_len > f.marks.net + captured ? frame_len - f.marks.net : captured;
+}
+
+}  // namespace
+
 Ipv4Layer::Ipv4Layer(core::StackContext& ctx, link::ArpLayer& arp, Ipv4Config config)
     : ctx_(ctx),
       arp_(arp),
@@ -84,10 +96,15 @@ void Ipv4Layer::receive(core::RxFrame& f, const link::LinkHeader& link, core::By
   // RFC 1122 §3.2.2 / RFC 1812 §4.3.2.7: no ICMP error about a datagram sent as a link-layer broadcast.
   const bool link_broadcast = link.broadcast || link.multicast;
   if (f.report) [[unlikely]]
-    report_header(*f.report, payload);
+    report_header(f, payload);
   auto ip = wire::Ipv4View::parse(payload);
-  if (!ip) [[unlikely]]
+  if (!ip) [[unlikely]] {
+    // A total length of 0 (parse() checked all the rest) is a TSO/GSO super-packet captured before the NIC
+    // cut it into segments: no host receives it, but Wireshark dissects it.
+    if (f.report && ip.error() == Reason::Ipv4BadTotalLength && core::load_be16(payload, 2) == 0)
+      return drop_and_report_tso(f, payload);
     return ctx_.drop(f, Layer::Ipv4, ip.error());
+  }
   const bool checksum_ok = ip->checksum_ok();
   if (f.report) [[unlikely]]
     f.report->ip_check = checksum_ok ? core::RxReport::kGood : core::RxReport::kBad;
@@ -132,15 +149,19 @@ void Ipv4Layer::receive(core::RxFrame& f, const link::LinkHeader& link, core::By
   deliver_local(f, *ip, link_broadcast);
 }
 
-void Ipv4Layer::report_header(core::RxReport& r, core::Bytes b) {
+void Ipv4Layer::report_header(const core::RxFrame& f, core::Bytes b) {
   // Wireshark shows the fields whose bytes are there, and none of a header that is not IPv4 at all.
   using R = core::RxReport;
+  R& r = *f.report;
   // The first IPv4 header of the frame is the one reported (an inner header of a tunnel is not).
   if (r.has_any(R::kIpAny) || b.empty() || (core::load_u8(b, 0) >> 4) != 4) return;
   r.ip_hdr_len = static_cast<std::uint8_t>((core::load_u8(b, 0) & 0xf) * 4);
   r.has |= R::kIpHdrLen;
   if (r.ip_hdr_len < wire::kIpv4MinHeaderLen || b.size() < 4) return;
   r.ip_len = core::load_be16(b, 2);
+  // Wireshark's TSO support (on by default): a total length of 0 stands for the length on the wire, which
+  // exceeds 65535 for BIG TCP.
+  if (r.ip_len == 0) r.ip_len = static_cast<std::uint32_t>(reported_length(f));
   r.has |= R::kIpLen;
   if (r.ip_len < r.ip_hdr_len) return;
   if (b.size() >= 6) r.ip_id = core::load_be16(b, 4), r.has |= R::kIpId;
@@ -162,7 +183,32 @@ void Ipv4Layer::drop_and_report(core::RxFrame& f, const wire::Ipv4View& ip, core
   // The datagram stops here, but a reporter still shows what it carries (Wireshark dissects above a bad or
   // cut header): the transport reads its own header without acting on it. Non-first fragments carry none.
   if (f.report && ip.frag_offset() == 0)
-    if (L4Handler* h = table_[ip.protocol()]) h->report(f, ip);
+    if (L4Handler* h = table_[ip.protocol()]) {
+      auto segment = ReportedSegment::of(ip);
+      // Wireshark bounds the IP payload by the frame's length on the wire too (a frame shorter than its
+      // total length says).
+      segment.length = std::min(segment.length, reported_length(f) - ip.header_len());
+      h->report(f, segment);
+    }
+}
+
+void Ipv4Layer::drop_and_report_tso(core::RxFrame& f, core::Bytes b) {
+  ctx_.drop(f, Layer::Ipv4, Reason::Ipv4BadTotalLength);
+  core::RxReport& r = *f.report;
+  // Ipv4View::parse() refused only the total length: the whole header is there.
+  const std::size_t hlen = (core::load_u8(b, 0) & 0xf) * 4u;
+  const bool checksum_ok = wire::ones_sum(b.first(hlen)) == 0xffff;
+  r.ip_check = checksum_ok ? core::RxReport::kGood : core::RxReport::kBad;
+  // Wireshark takes the length on the wire for the total length and dissects the transport above it, except
+  // in a fragment it would reassemble (header checksum good, all of it captured) or a non-first one.
+  const std::size_t length = reported_length(f);
+  const std::uint16_t flags = core::load_be16(b, 6);
+  const bool more_fragments = (flags & 0x2000) != 0;
+  if ((flags & 0x1fff) != 0 || (more_fragments && checksum_ok && b.size() >= length)) return;
+  L4Handler* h = table_[core::load_u8(b, 9)];
+  if (h == nullptr) return;
+  h->report(f, ReportedSegment{b.subspan(hlen), length - hlen, wire::Ipv4Address::load(b.data() + 12),
+                               wire::Ipv4Address::load(b.data() + 16), more_fragments});
 }
 
 void Ipv4Layer::deliver_error(core::RxFrame& f, const IcmpErrorInfo& e) {

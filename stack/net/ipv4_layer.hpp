@@ -91,9 +91,14 @@ class Ipv4Layer final : public link::L3Handler {
   const Ipv4Config& config() const { return config_; }
 
  private:
-  /// `link_broadcast`: the frame came as a link-layer broadcast/multicast (no ICMP error about it).
-  static void report_header(core::RxReport& r, core::Bytes bytes);
+  /// Fills frame.report with the IPv4 header at the start of `bytes` (only with frame.report). The frame,
+  /// not only its report: a total length of 0 (TSO) is reported as the length of `bytes` on the wire.
+  static void report_header(const core::RxFrame& frame, core::Bytes bytes);
   void drop_and_report(core::RxFrame& frame, const wire::Ipv4View& ip, core::Reason reason);
+  /// Drops a datagram whose total length is 0 (TSO, BIG TCP) and reports it as Wireshark does: the length on
+  /// the wire for the total length, and the transport header above. Only with frame.report.
+  void drop_and_report_tso(core::RxFrame& frame, core::Bytes bytes);
+  /// `link_broadcast`: the frame came as a link-layer broadcast/multicast (no ICMP error about it).
   void deliver_local(core::RxFrame& frame, const wire::Ipv4View& ip, bool link_broadcast);
   void forward(core::RxFrame& frame, const wire::Ipv4View& ip, bool link_broadcast);
   /// Sends `payload` behind `h`, fragmenting to the interface's MTU. h.total_length must already be

@@ -4,6 +4,7 @@
 // datagram we sent come back to the transport that sent it through receive_error.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 
 #include "stack/core/packet_buf.hpp"
@@ -12,6 +13,20 @@
 namespace strata::net {
 
 enum class Disposition : std::uint8_t { Handled, ProtocolUnreachable, PortUnreachable };
+
+/// A transport segment as a reporter (RxFrame::report) is shown it: that of a delivered datagram, or of one
+/// IPv4 dropped, whose header may not even make an Ipv4View (a total length of 0 from TSO, see Ipv4Layer).
+struct ReportedSegment {
+  core::Bytes bytes;       // as captured, from the transport header on; may be shorter than `length`
+  std::size_t length = 0;  // the IP payload length: what the header announces, bounded by the wire's
+  wire::Ipv4Address src, dst;
+  bool fragment = false;  // the first fragment of a datagram not reassembled
+
+  static ReportedSegment of(const wire::Ipv4View& ip) {
+    return {ip.payload(), std::size_t{ip.total_length()} - ip.header_len(), ip.src(), ip.dst(),
+            ip.is_fragment()};
+  }
+};
 
 struct IcmpErrorInfo {
   std::uint8_t type = 0, code = 0;
@@ -26,9 +41,9 @@ class L4Handler {
   /// `ip` is the whole datagram (reassembled if it came in fragments); ip.payload() is the transport segment.
   virtual Disposition receive(core::RxFrame& frame, const wire::Ipv4View& ip) = 0;
   virtual void receive_error(core::RxFrame& frame, const IcmpErrorInfo& error) = 0;
-  /// Fills frame.report with the transport header of a datagram IPv4 dropped (bad header checksum, cut by the
-  /// capture) without acting on it: what a reporter shows. The payload may be shorter than the header says.
-  virtual void report(core::RxFrame& frame, const wire::Ipv4View& ip) = 0;
+  /// Fills frame.report with the transport header without acting on it: what a reporter shows. Also for a
+  /// datagram IPv4 dropped (bad header checksum, cut by the capture, TSO's total length of 0).
+  virtual void report(core::RxFrame& frame, const ReportedSegment& segment) = 0;
 };
 
 }  // namespace strata::net

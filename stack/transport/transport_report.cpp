@@ -13,7 +13,7 @@ namespace strata::transport {
 using R = core::RxReport;
 
 void report_udp(R& r, core::Bytes seg, std::size_t length_by_ip, wire::Ipv4Address src, wire::Ipv4Address dst,
-                bool verifiable) {
+                SegmentSource source) {
   if (seg.size() < 4) return;
   r.has |= R::kUdp;
   r.udp_sport = core::load_be16(seg, 0);
@@ -26,7 +26,8 @@ void report_udp(R& r, core::Bytes seg, std::size_t length_by_ip, wire::Ipv4Addre
   const std::uint16_t checksum = core::load_be16(seg, 6);
   if (checksum == 0) {
     r.udp_check = R::kNotPresent;  // RFC 768: the sender computed none
-  } else if (!verifiable || r.udp_length > length_by_ip || r.udp_length > seg.size()) {
+  } else if (source == SegmentSource::kUnreassembledFragment || r.udp_length > length_by_ip ||
+             r.udp_length > seg.size() || (source == SegmentSource::kDatagram && seg.size() < length_by_ip)) {
     r.udp_check = R::kUnverified;
   } else {
     const auto pseudo = wire::pseudo_header_sum(src.value, dst.value, wire::ip_proto::kUdp, r.udp_length);
@@ -58,7 +59,7 @@ void report_tcp_options(R& r, core::Bytes o) {
 }  // namespace
 
 void report_tcp(R& r, core::Bytes seg, std::size_t length_by_ip, wire::Ipv4Address src, wire::Ipv4Address dst,
-                bool quoted) {
+                SegmentSource source) {
   if (seg.size() < 4) return;
   r.has |= R::kTcp;
   r.tcp_sport = core::load_be16(seg, 0);
@@ -67,14 +68,10 @@ void report_tcp(R& r, core::Bytes seg, std::size_t length_by_ip, wire::Ipv4Addre
   const std::size_t hlen = (core::load_u8(seg, 12) >> 4) * 4u;
   r.tcp_hdr_len = static_cast<std::uint8_t>(hlen);
   r.has |= R::kTcpHdrLen;
-  // A fragment that was not reassembled: the first fragment of a datagram IPv4 dropped (bad header checksum,
-  // cut by the capture), reported directly. RxReport's IPv4 fields are the frame's own header; on a frame that
-  // completed reassembly they are that fragment's, while length_by_ip is the whole datagram's, larger than the
-  // fragment's payload. Wireshark shows an unreassembled fragment with no tcp.len and leaves its checksum
-  // unverified (pinfo->fragmented), whatever bytes the capture holds.
-  // (kIpFlags implies ip_len and ip_hdr_len, with ip_len >= ip_hdr_len.)
-  const bool fragment = !quoted && r.has_any(R::kIpFlags) && r.ip_mf && r.ip_frag_offset == 0 &&
-                        std::size_t{r.ip_len} - r.ip_hdr_len == length_by_ip;
+  // Wireshark shows an unreassembled fragment with no tcp.len and leaves its checksum unverified
+  // (pinfo->fragmented), whatever bytes the capture holds.
+  const bool fragment = source == SegmentSource::kUnreassembledFragment;
+  const bool quoted = source == SegmentSource::kIcmpQuote;
   if (!quoted) {
     r.has |= R::kTcpSeq;
     r.tcp_seq = core::load_be32(seg, 4);
@@ -96,8 +93,10 @@ void report_tcp(R& r, core::Bytes seg, std::size_t length_by_ip, wire::Ipv4Addre
     // Summed over the segment as the IP header bounds it, even when that ends inside the TCP header (Wireshark
     // checksums whatever the IP payload holds once all of it is captured).
     const auto whole = seg.first(length_by_ip);
+    // Wireshark's pseudo-header holds the length in 32 bits (a BIG TCP segment exceeds 16): summed as 16-bit
+    // words, that is the length's one's-complement fold.
     const auto pseudo = wire::pseudo_header_sum(src.value, dst.value, wire::ip_proto::kTcp,
-                                                static_cast<std::uint16_t>(length_by_ip));
+                                                wire::ones_fold(static_cast<std::uint32_t>(length_by_ip)));
     r.tcp_check = wire::ones_sum(whole, pseudo) == 0xffff ? R::kGood : R::kBad;
   } else {
     r.tcp_check = quoted ? R::kBad : R::kUnverified;

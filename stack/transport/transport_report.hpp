@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 
 #include "stack/core/bytes.hpp"
 #include "stack/core/rx_report.hpp"
@@ -12,16 +13,23 @@
 
 namespace strata::transport {
 
-/// `segment`: the bytes captured from the UDP header on; `length_by_ip`: the IP payload length the IPv4 header
-/// announces; `verifiable`: false when the datagram is known to be incomplete (a first fragment).
-void report_udp(core::RxReport& r, core::Bytes segment, std::size_t length_by_ip, wire::Ipv4Address src,
-                wire::Ipv4Address dst, bool verifiable);
+/// Where a reported segment comes from: Wireshark shows each kind differently.
+enum class SegmentSource : std::uint8_t {
+  kDatagram,               // a datagram's own segment (whole, or cut by the capture)
+  kUnreassembledFragment,  // the first fragment of a datagram not reassembled (IPv4 dropped it)
+  kIcmpQuote,              // the datagram quoted by an ICMP error
+};
 
-/// `quoted`: the segment sits inside an ICMP error (no seq_raw, no len; a cut segment's checksum counts as
-/// bad, as Wireshark sums only what is quoted). Otherwise `r` must already hold the frame's IPv4 header
-/// (ip.len, flags): a first fragment reported without reassembly (IPv4 dropped it) gets no tcp.len and an
-/// unverified checksum; a segment whose IP payload ends inside its header gets no tcp.len either.
+/// `segment`: the bytes captured from the UDP header on; `length_by_ip`: the IP payload length (what the IPv4
+/// header announces, bounded by the frame's length on the wire). The checksum is verified only when all of
+/// the IP payload was captured (for a quote: all the UDP length), and never in a fragment.
+void report_udp(core::RxReport& r, core::Bytes segment, std::size_t length_by_ip, wire::Ipv4Address src,
+                wire::Ipv4Address dst, SegmentSource source);
+
+/// A quote gets no seq_raw nor len, and a cut quoted segment's checksum counts as bad, as Wireshark sums only
+/// what is quoted. An unreassembled fragment gets no tcp.len and an unverified checksum; a segment whose IP
+/// payload ends inside its header gets no tcp.len either. `length_by_ip` may exceed 65535 (BIG TCP).
 void report_tcp(core::RxReport& r, core::Bytes segment, std::size_t length_by_ip, wire::Ipv4Address src,
-                wire::Ipv4Address dst, bool quoted);
+                wire::Ipv4Address dst, SegmentSource source);
 
 }  // namespace strata::transport

@@ -31,7 +31,7 @@ net::Disposition UdpLayer::receive(core::RxFrame& f, const wire::Ipv4View& ip) {
   auto udp = wire::UdpView::parse(seg);
   if (!udp) return ctx_.drop(f, Layer::Udp, udp.error()), net::Disposition::Handled;
   if (f.report) [[unlikely]]
-    report(f, ip);
+    report(f, net::ReportedSegment::of(ip));
   if (auto len = udp->check_length(seg.size()); !len)
     return ctx_.drop(f, Layer::Udp, len.error()), net::Disposition::Handled;
   // RFC 768: a zero checksum field means the sender computed none.
@@ -68,7 +68,7 @@ void UdpLayer::receive_error(core::RxFrame& f, const net::IcmpErrorInfo& e) {
   // Wireshark shows no transport header inside a quoted fragment.
   if (f.report && !e.quoted.is_fragment()) [[unlikely]]
     report_udp(*f.report, e.quoted_l4, e.quoted.total_length() - e.quoted.header_len(), e.quoted.src(),
-               e.quoted.dst(), true);
+               e.quoted.dst(), SegmentSource::kIcmpQuote);
   // The quoted datagram is one we sent: its source port is ours.
   if (e.quoted_l4.size() < wire::kUdpHeaderLen) return;
   const std::uint16_t sport = core::load_be16(e.quoted_l4, 0);
@@ -85,9 +85,9 @@ void UdpLayer::receive_error(core::RxFrame& f, const net::IcmpErrorInfo& e) {
   }
 }
 
-void UdpLayer::report(core::RxFrame& f, const wire::Ipv4View& ip) {
-  report_udp(*f.report, ip.payload(), ip.total_length() - ip.header_len(), ip.src(), ip.dst(),
-             !ip.is_fragment());
+void UdpLayer::report(core::RxFrame& f, const net::ReportedSegment& s) {
+  report_udp(*f.report, s.bytes, s.length, s.src, s.dst,
+             s.fragment ? SegmentSource::kUnreassembledFragment : SegmentSource::kDatagram);
 }
 
 core::Result<UdpId, Errno> UdpLayer::open() {

@@ -44,7 +44,7 @@ class UdpLayer final : public net::L4Handler {
 
   net::Disposition receive(core::RxFrame& frame, const wire::Ipv4View& ip) override;
   void receive_error(core::RxFrame& frame, const net::IcmpErrorInfo& error) override;
-  void report(core::RxFrame& frame, const wire::Ipv4View& ip) override;
+  void report(core::RxFrame& frame, const net::ReportedSegment& segment) override;
 
   /// A new, unbound endpoint (its queue is allocated here, never per packet). EMFILE when at the cap.
   core::Result<UdpId, core::Errno> open();

@@ -50,6 +50,9 @@ struct Harness {
   void feed(core::Bytes frame) {
     now += std::chrono::milliseconds(1);
     core::RxReport report;
+    // Longer on the wire than captured (a snaplen cut): what IPv4 reports from the wire length (a TSO total
+    // length of 0) must still read only the captured bytes.
+    report.frame_len = static_cast<std::uint32_t>(frame.size() * 2);
     for (auto id : obs_ids) observer.handle_frame(id, frame, now, &report);
     host.handle_frame(host_eth, frame, now);
     host.handle_frame(host_raw, frame, now);

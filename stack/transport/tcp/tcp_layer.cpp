@@ -17,7 +17,7 @@ net::Disposition TcpLayer::receive(core::RxFrame& f, const wire::Ipv4View& ip) {
   // Reported before the header is validated: Wireshark shows the fields of a header it then finds bad (a data
   // offset under 5, a header cut short by the IP length).
   if (f.report) [[unlikely]]
-    report(f, ip);
+    report(f, net::ReportedSegment::of(ip));
   auto tcp = wire::TcpView::parse(seg);
   if (!tcp) return ctx_.drop(f, Layer::Tcp, tcp.error()), net::Disposition::Handled;
   auto opts = wire::TcpOptions::parse(tcp->options());
@@ -34,11 +34,12 @@ net::Disposition TcpLayer::receive(core::RxFrame& f, const wire::Ipv4View& ip) {
 void TcpLayer::receive_error(core::RxFrame& f, const net::IcmpErrorInfo& e) {
   if (f.report && !e.quoted.is_fragment()) [[unlikely]]
     report_tcp(*f.report, e.quoted_l4, e.quoted.total_length() - e.quoted.header_len(), e.quoted.src(),
-               e.quoted.dst(), true);
+               e.quoted.dst(), SegmentSource::kIcmpQuote);
 }
 
-void TcpLayer::report(core::RxFrame& f, const wire::Ipv4View& ip) {
-  report_tcp(*f.report, ip.payload(), ip.total_length() - ip.header_len(), ip.src(), ip.dst(), false);
+void TcpLayer::report(core::RxFrame& f, const net::ReportedSegment& s) {
+  report_tcp(*f.report, s.bytes, s.length, s.src, s.dst,
+             s.fragment ? SegmentSource::kUnreassembledFragment : SegmentSource::kDatagram);
 }
 
 }  // namespace strata::transport

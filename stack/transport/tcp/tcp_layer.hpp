@@ -18,7 +18,7 @@ class TcpLayer final : public net::L4Handler {
   TcpLayer(core::StackContext& ctx, TcpConfig config) : ctx_(ctx), config_(config) {}
   net::Disposition receive(core::RxFrame& frame, const wire::Ipv4View& ip) override;
   void receive_error(core::RxFrame& frame, const net::IcmpErrorInfo& error) override;
-  void report(core::RxFrame& frame, const wire::Ipv4View& ip) override;
+  void report(core::RxFrame& frame, const net::ReportedSegment& segment) override;
 
  private:
   core::StackContext& ctx_;

@@ -136,6 +136,74 @@ TEST_F(Ipv4Layer, DropsATotalLengthBelowTheHeaderLength) {
   expect_drop(nic_.inject(from_peer().ip_total_length(19).bytes(), at_ms(1)), Reason::Ipv4BadTotalLength);
 }
 
+// -- what a reporter (replay --json) is shown of a dropped datagram, as Wireshark dissects it --
+
+/// A TCP segment from the peer with 1000 bytes of data: 14 + 20 + 20 + 1000 bytes.
+FrameBuilder tcp_from_peer(std::uint16_t flags_frag = kDf) {
+  FrameBuilder b;
+  b.eth(kPeerMac, kOurMac)
+      .ipv4(kPeerIp, kOurIp, kAutoProto, 64, 0x3001, flags_frag)
+      .tcp(5000, 80, 1000, 2000, wire::tcp_flag::kAck)
+      .payload(view(Frame(1000, std::byte{'x'})));
+  return b;
+}
+
+TEST_F(Ipv4Layer, DropsATsoSuperPacketWithATotalLengthOfZero) {
+  // What a capture on the sending host shows before the NIC segments it (TSO): no host receives that.
+  expect_drop(nic_.inject(tcp_from_peer().ip_total_length(0).bytes(), at_ms(1)), Reason::Ipv4BadTotalLength);
+}
+
+TEST_F(Ipv4Layer, ReportsATsoSuperPacketWithItsLengthOnTheWire) {
+  // BIG TCP: 80000 bytes on the wire, of which the capture kept the first 1054 (snaplen).
+  const Frame f = tcp_from_peer().ip_total_length(0).bytes();
+  core::RxReport report;
+  report.frame_len = 80000;
+  expect_drop(nic_.inject(f, at_ms(1), &report), Reason::Ipv4BadTotalLength);
+  using R = core::RxReport;
+  ASSERT_TRUE(report.has_any(R::kIpLen));
+  EXPECT_EQ(report.ip_len, 80000u - wire::kEthernetHeaderLen);
+  EXPECT_EQ(report.has & R::kIpAny, std::uint64_t{R::kIpAny}) << "every IPv4 field";
+  EXPECT_EQ(report.ip_id, 0x3001);
+  EXPECT_EQ(report.ip_df, 1);
+  EXPECT_EQ(report.ip_check, R::kGood);
+  ASSERT_TRUE(report.has_any(R::kTcpLen));
+  EXPECT_EQ(report.tcp_sport, 5000);
+  EXPECT_EQ(report.tcp_seq, 1000u);
+  EXPECT_EQ(report.tcp_len, 80000u - wire::kEthernetHeaderLen - 20 - 20);
+  EXPECT_EQ(report.tcp_check, R::kUnverified) << "not all of it captured";
+}
+
+TEST_F(Ipv4Layer, ReportsATsoSuperPacketCapturedWholeWithItsChecksum) {
+  // frame_len left 0 (unknown): the captured bytes are the length on the wire.
+  core::RxReport report;
+  expect_drop(nic_.inject(tcp_from_peer().ip_total_length(0).bytes(), at_ms(1), &report),
+              Reason::Ipv4BadTotalLength);
+  EXPECT_EQ(report.ip_len, 20u + 20 + 1000);
+  EXPECT_EQ(report.tcp_len, 1000u);
+  EXPECT_EQ(report.tcp_check, core::RxReport::kGood);
+}
+
+TEST_F(Ipv4Layer, ReportsNoTransportOfATsoFragmentItWouldReassemble) {
+  // Wireshark holds a whole first fragment with a good header for reassembly: no TCP field.
+  core::RxReport report;
+  expect_drop(nic_.inject(tcp_from_peer(kMf).ip_total_length(0).bytes(), at_ms(1), &report),
+              Reason::Ipv4BadTotalLength);
+  EXPECT_TRUE(report.has_any(core::RxReport::kIpLen));
+  EXPECT_FALSE(report.has_any(core::RxReport::kTcp));
+}
+
+TEST_F(Ipv4Layer, ReportsTheTcpLengthOfAFrameShorterOnTheWireThanItsTotalLength) {
+  // The header claims 2000 bytes, the frame had 1054 on the wire (all captured): Wireshark bounds the
+  // segment by the frame.
+  const Frame f = tcp_from_peer().ip_total_length(2000).bytes();
+  core::RxReport report;
+  report.frame_len = static_cast<std::uint32_t>(f.size());
+  expect_drop(nic_.inject(f, at_ms(1), &report), Reason::Ipv4Truncated);
+  EXPECT_EQ(report.ip_len, 2000u);
+  EXPECT_EQ(report.tcp_len, 1000u);
+  EXPECT_EQ(report.tcp_check, core::RxReport::kGood) << "summed over the bytes the frame had";
+}
+
 TEST_F(Ipv4Layer, DropsADatagramForAnotherHostWhenNotForwarding) {
   auto f = FrameBuilder().eth(kPeerMac, kOurMac).ipv4(kPeerIp, ip("10.0.0.99")).udp(5000, kPort).payload("x").bytes();
   expect_drop(nic_.inject(f, at_ms(1)), Reason::Ipv4NotForUs);
