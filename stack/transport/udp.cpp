@@ -190,12 +190,6 @@ core::Result<std::size_t, Errno> UdpLayer::send_to(UdpId id, core::Bytes data,
   return data.size();
 }
 
-bool UdpLayer::readable(UdpId id) const {
-  return valid(id) && !eps_[id]->queue.empty();
-}
-bool UdpLayer::has_error(UdpId id) const {
-  return valid(id) && eps_[id]->pending_error != Errno::Ok;
-}
 std::optional<Endpoint> UdpLayer::local(UdpId id) const {
   if (!valid(id) || !eps_[id]->bound) return std::nullopt;
   Endpoint l = eps_[id]->local;

@@ -61,8 +61,9 @@ class UdpLayer final : public net::L4Handler {
   /// recvfrom gets the datagram without a Result crossing a library boundary.
   core::Result<ReceivedDatagram, core::Errno> recv_from(UdpId id, core::MutBytes out);
 
-  bool readable(UdpId id) const;
-  bool has_error(UdpId id) const;
+  /// Inline: poll asks both after every simulated event that reached the host.
+  bool readable(UdpId id) const { return valid(id) && !eps_[id]->queue.empty(); }
+  bool has_error(UdpId id) const { return valid(id) && eps_[id]->pending_error != core::Errno::Ok; }
   std::optional<Endpoint> local(UdpId id) const;
   std::optional<Endpoint> remote(UdpId id) const;
   std::uint64_t queue_drops(UdpId id) const;

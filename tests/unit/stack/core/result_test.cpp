@@ -88,6 +88,32 @@ TEST(Result, IsUsableInConstantExpressions) {
   SUCCEED();
 }
 
+// Integer and enum values with an integer or enum error are packed in one 8-byte word (see result.hpp): every
+// bit of the value must come back, and none of it may read as the error or the ok flag.
+template <class T, class E>
+void expect_round_trip(T v, E e) {
+  const Result<T, E> ok = v;
+  ASSERT_TRUE(ok.ok());
+  EXPECT_EQ(*ok, v);
+  const Result<T, E> err = fail(e);
+  ASSERT_FALSE(err.ok());
+  EXPECT_EQ(err.error(), e);
+}
+
+TEST(Result, SmallScalarsKeepEveryBitOfValueAndError) {
+  static_assert(sizeof(Result<short, Errno>) == 8 && sizeof(Result<int, Errno>) == 8);
+  for (short v : {short{0}, short{-1}, short{1}, short{-32768}, short{32767}})
+    expect_round_trip<short, Errno>(v, Errno::EBADF_);
+  for (int v : {0, -1, 1, -2147483647 - 1, 2147483647}) expect_round_trip<int, Errno>(v, Errno::EAGAIN_);
+  expect_round_trip<std::uint16_t, Errno>(0xffff, Errno::EMSGSIZE_);
+  expect_round_trip<std::uint8_t, Reason>(0xff, Reason::UdpBadLength);
+  expect_round_trip<bool, Reason>(true, Reason::None);
+  expect_round_trip<bool, Reason>(false, Reason::TcpNoSocket);
+  expect_round_trip<Reason, Errno>(Reason::UdpBadChecksum, Errno::ECONNREFUSED_);
+  // A negative error value (an int16 enum below zero would sign-extend into the ok flag if packed carelessly).
+  expect_round_trip<short, Errno>(-5, static_cast<Errno>(-1));
+}
+
 TEST(ResultVoid, DefaultIsOk) {
   Result<void> r = check(true);
   EXPECT_TRUE(r.ok());
