@@ -22,7 +22,8 @@ BufferPool::BufferPool(std::size_t small_slots, std::size_t large_slots) {
   for (int c = 0; c < 2; ++c) {
     auto& sc = classes_[c];
     sc.slot_size = sizes[c];
-    sc.storage.resize(sizes[c] * counts[c]);
+    sc.slots = counts[c];
+    sc.storage = std::make_unique_for_overwrite<std::byte[]>(sizes[c] * counts[c]);
     sc.free.reserve(counts[c]);
     for (std::size_t i = counts[c]; i-- > 0;) sc.free.push_back(static_cast<std::uint32_t>(i));
   }
@@ -39,7 +40,7 @@ std::optional<PacketBuf> BufferPool::allocate(std::size_t size, std::size_t head
     p.pool_ = this;
     p.class_ = c;
     p.slot_ = slot;
-    p.base_ = sc.storage.data() + static_cast<std::size_t>(slot) * sc.slot_size;
+    p.base_ = sc.storage.get() + static_cast<std::size_t>(slot) * sc.slot_size;
     p.capacity_ = static_cast<std::uint32_t>(sc.slot_size);
     p.head_ = p.tail_ = static_cast<std::uint32_t>(headroom);
     return p;
@@ -49,7 +50,7 @@ std::optional<PacketBuf> BufferPool::allocate(std::size_t size, std::size_t head
 
 std::size_t BufferPool::in_use() const {
   std::size_t n = 0;
-  for (const auto& sc : classes_) n += sc.storage.size() / sc.slot_size - sc.free.size();
+  for (const auto& sc : classes_) n += sc.slots - sc.free.size();
   return n;
 }
 
