@@ -26,7 +26,8 @@ constexpr std::uint32_t kMaxDelayNs = 1'000'000;  // up to 1 ms: events spread o
 /// Schedules a replacement for every event it receives.
 class Replacer final : public engine::EventTarget {
  public:
-  Replacer(engine::Scheduler& scheduler, std::uint64_t seed) : scheduler_(scheduler), delays_(kDelayTableSize) {
+  Replacer(engine::Scheduler& scheduler, std::uint64_t seed)
+      : scheduler_(scheduler), delays_(kDelayTableSize) {
     core::Rng rng(seed);
     for (auto& d : delays_) d = core::Duration(1 + rng.below(kMaxDelayNs));
   }

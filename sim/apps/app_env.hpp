@@ -20,7 +20,8 @@ class AppEnv {
   virtual core::Instant now() const = 0;
   /// Resume `h` once poll(fd) shows any of `events` (or kPollErr), or once `deadline` has come, whichever is
   /// first. No fd (-1): a plain sleep until `deadline`. One wait per coroutine at a time.
-  virtual void wait(std::coroutine_handle<> h, int fd, short events, std::optional<core::Instant> deadline) = 0;
+  virtual void wait(std::coroutine_handle<> h, int fd, short events,
+                    std::optional<core::Instant> deadline) = 0;
   /// The scenario seed mixed with the app's index: for deterministic payloads.
   virtual std::uint64_t seed() const = 0;
 

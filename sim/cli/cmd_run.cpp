@@ -26,14 +26,17 @@ struct RunArgs {
 
 std::function<int()> add_run(CLI::App& app) {
   auto args = std::make_shared<RunArgs>();
-  auto* cmd = app.add_subcommand("run", "Run a scenario (hosts, links, switches, apps) in virtual time and "
-                                        "summarise what happened");
-  cmd->add_option("SCENARIO", args->scenario, "scenario file (TOML, DESIGN.md §6; examples in sim/scenarios/)")
+  auto* cmd = app.add_subcommand("run",
+                                 "Run a scenario (hosts, links, switches, apps) in virtual time and "
+                                 "summarise what happened");
+  cmd->add_option("SCENARIO", args->scenario,
+                  "scenario file (TOML, DESIGN.md §6; examples in sim/scenarios/)")
       ->required();
   cmd->add_option("--seed", args->seed, "seed for every random choice (default: the scenario's [sim] seed)");
-  cmd->add_option("--until", args->until,
-                  "stop at this virtual time, e.g. 10s or 250ms (default: the scenario's [sim] until; without "
-                  "one, the run ends when nothing is left to do, at most after 1 hour of virtual time)");
+  cmd->add_option(
+      "--until", args->until,
+      "stop at this virtual time, e.g. 10s or 250ms (default: the scenario's [sim] until; without "
+      "one, the run ends when nothing is left to do, at most after 1 hour of virtual time)");
   cmd->add_option("--pcap-dir", args->pcap_dir, "write one pcap per interface, named HOST-IFACE.pcap");
   cmd->add_flag("--json", args->json, "print one JSON summary object instead of the human summary");
   cmd->add_option("--max-events", args->max_events,

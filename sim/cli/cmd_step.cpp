@@ -84,12 +84,13 @@ std::function<int()> add_step(CLI::App& app) {
       std::fprintf(stderr, "strata step: %s\n", error.c_str());
       return 2;
     }
-    sim::step::Stepper stepper([topology, options](core::TraceSink* sink) -> std::unique_ptr<sim::Simulation> {
-      auto with_sink = options;
-      with_sink.trace = sink;
-      std::string ignored;  // the same topology built once already
-      return sim::Simulation::create(*topology, with_sink, ignored);
-    });
+    sim::step::Stepper stepper(
+        [topology, options](core::TraceSink* sink) -> std::unique_ptr<sim::Simulation> {
+          auto with_sink = options;
+          with_sink.trace = sink;
+          std::string ignored;  // the same topology built once already
+          return sim::Simulation::create(*topology, with_sink, ignored);
+        });
 
     if (!args->script.empty()) {
       std::ifstream script(args->script);

@@ -96,7 +96,9 @@ std::optional<core::Instant> Scheduler::next_time() {
   return core::instant_from_ns(heap_[0].time);
 }
 
-bool Scheduler::run_one() { return run_one_until(core::Instant::max()); }
+bool Scheduler::run_one() {
+  return run_one_until(core::Instant::max());
+}
 
 bool Scheduler::run_one_until(core::Instant until) {
   pop_dead();

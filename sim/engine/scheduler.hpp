@@ -1,15 +1,15 @@
 // SPDX-License-Identifier: MIT
 // The discrete-event scheduler: virtual time in nanoseconds, events ordered by (time, sequence number).
 // Ties: events due at the same instant run in the order they were scheduled (FIFO), so a run is a pure
-// function of its inputs. Cancellation is O(1) and lazy (a cancelled event is skipped when it reaches the top).
-// Cancelled entries that pile up below the top are swept out once they outnumber the live ones, so a driver
-// that re-arms far-future timers on every event keeps the heap near size().
-// Storage grows to the high-water mark of pending events and is reused after: no allocation per event in
-// steady state. An event is a target plus a 64-bit tag, not a closure, for the same reason.
-// Layout: a 4-ary heap whose entries carry everything dispatch needs (time, seq, target, tag, slot), and a
-// table of slots (the pending seq of each) that handles and liveness checks look at. The event being
-// dispatched stays at the top, dead, while its handler runs: the event the handler schedules (a link's next
-// hop, a timer's re-arm) takes its place with one sift instead of a pop and a push.
+// function of its inputs. Cancellation is O(1) and lazy (a cancelled event is skipped when it reaches the
+// top). Cancelled entries that pile up below the top are swept out once they outnumber the live ones, so a
+// driver that re-arms far-future timers on every event keeps the heap near size(). Storage grows to the
+// high-water mark of pending events and is reused after: no allocation per event in steady state. An event is
+// a target plus a 64-bit tag, not a closure, for the same reason. Layout: a 4-ary heap whose entries carry
+// everything dispatch needs (time, seq, target, tag, slot), and a table of slots (the pending seq of each)
+// that handles and liveness checks look at. The event being dispatched stays at the top, dead, while its
+// handler runs: the event the handler schedules (a link's next hop, a timer's re-arm) takes its place with
+// one sift instead of a pop and a push.
 #pragma once
 
 #include <cstdint>

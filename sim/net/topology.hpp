@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
-// A network described as plain values: hosts (with interfaces and routes), switches, links, apps. The scenario
-// loader produces one from a TOML file; tests build one in C++ with TopologyBuilder. sim::Simulation turns it
-// into running hosts, links and apps. Where a value came from a file, `where` says "file:line" for errors.
+// A network described as plain values: hosts (with interfaces and routes), switches, links, apps. The
+// scenario loader produces one from a TOML file; tests build one in C++ with TopologyBuilder. sim::Simulation
+// turns it into running hosts, links and apps. Where a value came from a file, `where` says "file:line" for
+// errors.
 #pragma once
 
 #include <cstddef>

@@ -32,7 +32,8 @@ class Line {
   }
   void hex4(std::string_view k, std::uint16_t v) {
     static constexpr char kHex[] = "0123456789abcdef";
-    char buf[6] = {'0', 'x', kHex[(v >> 12) & 0xf], kHex[(v >> 8) & 0xf], kHex[(v >> 4) & 0xf], kHex[v & 0xf]};
+    char buf[6] = {'0',          'x', kHex[(v >> 12) & 0xf], kHex[(v >> 8) & 0xf], kHex[(v >> 4) & 0xf],
+                   kHex[v & 0xf]};
     str(k, std::string_view(buf, 6));
   }
   void mac(std::string_view k, const std::array<std::uint8_t, 6>& m) {

@@ -32,18 +32,22 @@ void append_human(std::string& out, const FrameInfo& fr, const core::RxReport& r
   using R = core::RxReport;
   const double t = std::chrono::duration<double>(fr.time - first).count();
   out += fmt::format("{:>6} {:>11.6f} {:>5}B ", fr.number, t, fr.wire_len);
-  auto ip = [](std::uint32_t a) { return fmt::format("{}.{}.{}.{}", a >> 24, (a >> 16) & 255, (a >> 8) & 255, a & 255); };
+  auto ip = [](std::uint32_t a) {
+    return fmt::format("{}.{}.{}.{}", a >> 24, (a >> 16) & 255, (a >> 8) & 255, a & 255);
+  };
   if (r.has & R::kEth) out += fmt::format("eth {:04x}", r.eth_type);
   if (r.has & R::kSllType) out += fmt::format("sll {:04x}", r.sll_etype);
   if (r.link == R::kRaw) out += "raw";
   if (r.has & R::kAd) out += fmt::format(" 802.1ad {}", r.ad_id);
   if (r.has & R::kVlan) out += fmt::format(" vlan {}", r.vlan_id);
   if (r.has & R::kArpIpv4)
-    out += fmt::format(" | arp {} {} -> {}", r.arp_opcode == 1 ? "who-has" : (r.arp_opcode == 2 ? "reply" : "op?"),
-                       ip(r.arp_spa), ip(r.arp_tpa));
+    out += fmt::format(" | arp {} {} -> {}",
+                       r.arp_opcode == 1 ? "who-has" : (r.arp_opcode == 2 ? "reply" : "op?"), ip(r.arp_spa),
+                       ip(r.arp_tpa));
   if ((r.has & R::kIpSrc) && (r.has & R::kIpDst)) {
     out += fmt::format(" | ipv4 {} -> {} ttl {} id {}", ip(r.ip_src), ip(r.ip_dst), r.ip_ttl, r.ip_id);
-    if (r.ip_mf || r.ip_frag_offset) out += fmt::format(" frag@{}{}", r.ip_frag_offset * 8, r.ip_mf ? "+" : "");
+    if (r.ip_mf || r.ip_frag_offset)
+      out += fmt::format(" frag@{}{}", r.ip_frag_offset * 8, r.ip_mf ? "+" : "");
   }
   if (r.has & R::kIcmp) out += fmt::format(" | icmp {}/{}", r.icmp_type, r.icmp_code);
   if (r.has & R::kUdp) out += fmt::format(" | udp {} -> {} len {}", r.udp_sport, r.udp_dport, r.udp_length);
@@ -53,7 +57,8 @@ void append_human(std::string& out, const FrameInfo& fr, const core::RxReport& r
     std::string flags;
     for (auto [bit, c] : kFlags)
       if (r.tcp_flags & bit) flags += c;
-    out += fmt::format(" | tcp {} -> {} [{}] seq {} len {}", r.tcp_sport, r.tcp_dport, flags, r.tcp_seq, r.tcp_len);
+    out += fmt::format(" | tcp {} -> {} [{}] seq {} len {}", r.tcp_sport, r.tcp_dport, flags, r.tcp_seq,
+                       r.tcp_len);
   }
   out += fmt::format("  => {} at {}", core::name(o.verdict), core::name(o.layer));
   if (o.verdict == core::Verdict::Drop) out += fmt::format(" ({})", core::name(o.reason));
@@ -104,8 +109,8 @@ void print_stats(std::FILE* out, const Host& host, const std::array<std::uint64_
     for (const auto& [reason, n] : drop_reasons) s += fmt::format("    {:>12} {}\n", n, reason);
   }
   const double pps = seconds > 0 ? packets / seconds : 0.0;
-  s += fmt::format("{} packets, {} bytes in {:.3f} s ({:.0f} packets/s, {:.1f} MB/s)\n", packets, bytes, seconds,
-                   pps, seconds > 0 ? bytes / seconds / 1e6 : 0.0);
+  s += fmt::format("{} packets, {} bytes in {:.3f} s ({:.0f} packets/s, {:.1f} MB/s)\n", packets, bytes,
+                   seconds, pps, seconds > 0 ? bytes / seconds / 1e6 : 0.0);
   std::fputs(s.c_str(), out);
 }
 
@@ -135,7 +140,7 @@ int run_replay(const ReplayOptions& opt, std::FILE* out, std::FILE* err) {
   }
   Progress progress;
   if (opt.progress && ::isatty(::fileno(err))) {
-    struct stat st{};
+    struct stat st {};
     if (::stat(opt.capture.c_str(), &st) == 0 && st.st_size > 8 * 1000 * 1000) {
       progress.on = true;
       progress.total = st.st_size;
@@ -161,8 +166,8 @@ int run_replay(const ReplayOptions& opt, std::FILE* out, std::FILE* err) {
   core::Instant first{};
   const auto started = std::chrono::steady_clock::now();
   if (human)
-    fmt::print(out, "{}: link type {}\n{:>6} {:>11} {:>6} layers  => verdict\n", opt.capture, reader->dlt_name(),
-               "no.", "time", "len");
+    fmt::print(out, "{}: link type {}\n{:>6} {:>11} {:>6} layers  => verdict\n", opt.capture,
+               reader->dlt_name(), "no.", "time", "len");
 
   nic::PcapRecord rec;
   int status = 0;
@@ -192,8 +197,10 @@ int run_replay(const ReplayOptions& opt, std::FILE* out, std::FILE* err) {
     ++verdicts[static_cast<std::size_t>(o.verdict)];
     if (o.verdict == core::Verdict::Drop) ++drop_reasons[core::name(o.reason)];
     const FrameInfo fr{rec.number, rec.wire_len, rec.time};
-    if (opt.json) append_json(buf, fr, report, o);
-    else if (human) append_human(buf, fr, report, o, first);
+    if (opt.json)
+      append_json(buf, fr, report, o);
+    else if (human)
+      append_human(buf, fr, report, o, first);
     if (buf.size() >= kFlushAt) {
       std::fwrite(buf.data(), 1, buf.size(), out);
       buf.clear();

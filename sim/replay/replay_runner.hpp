@@ -12,11 +12,11 @@ namespace strata::sim {
 
 struct ReplayOptions {
   std::string capture;
-  std::optional<std::string> filter;  // tcpdump syntax, compiled by libpcap
-  bool json = false;                  // one JSON object per packet (Wireshark field names)
-  bool stats = false;                 // per-layer counters, then the packet count and the rate
-  std::optional<std::uint64_t> limit; // stop after N packets
-  bool progress = true;               // a progress bar on stderr when it is a terminal and the file is large
+  std::optional<std::string> filter;   // tcpdump syntax, compiled by libpcap
+  bool json = false;                   // one JSON object per packet (Wireshark field names)
+  bool stats = false;                  // per-layer counters, then the packet count and the rate
+  std::optional<std::uint64_t> limit;  // stop after N packets
+  bool progress = true;                // a progress bar on stderr when it is a terminal and the file is large
 };
 
 /// Runs a replay, writing to `out` and messages to `err`. Returns the exit status: 0 when libpcap read the

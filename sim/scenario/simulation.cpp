@@ -87,7 +87,8 @@ struct Simulation::IfacePort final : net::FrameSink {
 struct Simulation::AppRunner final : apps::AppEnv, engine::EventTarget {
   static constexpr std::uint64_t kStart = 0, kDeadline = 1;
 
-  AppRunner(HostNode& n, net::AppSpec s, std::uint64_t app_seed) : node(n), spec(std::move(s)), seed_(app_seed) {}
+  AppRunner(HostNode& n, net::AppSpec s, std::uint64_t app_seed)
+      : node(n), spec(std::move(s)), seed_(app_seed) {}
 
   // AppEnv
   socket::SocketApi& sockets() override { return node.host.sockets(); }
@@ -195,7 +196,8 @@ std::optional<std::string> Simulation::build(const net::Topology& topo) {
     HostConfig config;
     config.seed = mix_seed(seed_, 1000 + i);
     config.ipv4.forward = hs.forward;
-    auto node = std::make_unique<HostNode>(*this, core::HostId{static_cast<std::uint32_t>(i + 1)}, config, hs.name);
+    auto node =
+        std::make_unique<HostNode>(*this, core::HostId{static_cast<std::uint32_t>(i + 1)}, config, hs.name);
     if (options_.trace) node->host.set_trace_sink(options_.trace);
     for (const auto& is : hs.ifaces) {
       auto port = std::make_unique<IfacePort>(*node);
@@ -223,7 +225,8 @@ std::optional<std::string> Simulation::build(const net::Topology& topo) {
   // Links: each end is a host interface or a switch port. Hosts attach their NICs in interface order below,
   // so first remember which link end each interface sits at.
   std::vector<std::vector<std::pair<net::SimLink*, int>>> plugged(hosts_.size());
-  for (std::size_t h = 0; h < hosts_.size(); ++h) plugged[h].resize(topo.hosts[h].ifaces.size(), {nullptr, 0});
+  for (std::size_t h = 0; h < hosts_.size(); ++h)
+    plugged[h].resize(topo.hosts[h].ifaces.size(), {nullptr, 0});
   for (std::size_t i = 0; i < topo.links.size(); ++i) {
     const auto& ls = topo.links[i];
     net::LinkConfig lc;
@@ -246,9 +249,10 @@ std::optional<std::string> Simulation::build(const net::Topology& topo) {
         auto* sw = find_switch(end.node);
         if (!sw) return ls.where + ": link end \"" + end.text() + "\": no such switch";
         auto& sink = sw->add_port(node->link->nic(side));
-        node->link->attach(side, nic::NicInfo{end.node + "-p" + std::to_string(sw->ports()), {}, 9000,
-                                              nic::LinkType::Ethernet},
-                           sink);
+        node->link->attach(
+            side,
+            nic::NicInfo{end.node + "-p" + std::to_string(sw->ports()), {}, 9000, nic::LinkType::Ethernet},
+            sink);
       } else {
         auto [h, k] = find_port(end);
         if (h == SIZE_MAX) return ls.where + ": link end \"" + end.text() + "\": no such host interface";
@@ -274,7 +278,8 @@ std::optional<std::string> Simulation::build(const net::Topology& topo) {
       if (plugged[h][k].first) {
         nic = &plugged[h][k].first->nic(plugged[h][k].second);
       } else {
-        port.unplugged = std::make_unique<UnpluggedNic>(nic::NicInfo{is.name, is.mac, is.mtu, nic::LinkType::Ethernet});
+        port.unplugged =
+            std::make_unique<UnpluggedNic>(nic::NicInfo{is.name, is.mac, is.mtu, nic::LinkType::Ethernet});
         nic = port.unplugged.get();
       }
       if (!options_.pcap_dir.empty()) {
@@ -307,7 +312,8 @@ std::optional<std::string> Simulation::build(const net::Topology& topo) {
         for (std::size_t k = 0; k < hs.ifaces.size() && !out; ++k)
           if (hs.ifaces[k].addr.contains(rs.via)) out = node.ports[k]->nic;
       }
-      if (!out) return rs.where + ": route " + rs.dest.to_string() + ": gateway not in any interface's subnet";
+      if (!out)
+        return rs.where + ": route " + rs.dest.to_string() + ": gateway not in any interface's subnet";
       r.nic = *out;
       if (!node.host.ipv4().routes().add(r)) return rs.where + ": routing table full";
     }
@@ -398,7 +404,9 @@ void Simulation::set_trace_sink(core::TraceSink* sink) {
   for (auto& n : hosts_) n->host.set_trace_sink(sink);
 }
 
-Host& Simulation::host(std::size_t i) { return hosts_.at(i)->host; }
+Host& Simulation::host(std::size_t i) {
+  return hosts_.at(i)->host;
+}
 
 Host* Simulation::find_host(std::string_view name) {
   for (auto& n : hosts_)

@@ -26,9 +26,9 @@
 namespace strata::sim {
 
 struct SimOptions {
-  std::optional<std::uint64_t> seed;        // overrides the scenario's
-  std::optional<core::Duration> until;      // overrides the scenario's
-  std::string pcap_dir;                     // empty: no pcaps
+  std::optional<std::uint64_t> seed;    // overrides the scenario's
+  std::optional<core::Duration> until;  // overrides the scenario's
+  std::string pcap_dir;                 // empty: no pcaps
   /// Installed on every host as it is built, so start-up (ARP announcements at attach) is traced too.
   core::TraceSink* trace = nullptr;
   /// With no `until` anywhere, a run stops when nothing is pending or at this virtual time.
@@ -69,7 +69,8 @@ class Simulation {
  public:
   /// Builds the network; the error names the scenario place ("file:line") when something cannot be built.
   /// nullptr with `error` set when the topology cannot be built.
-  static std::unique_ptr<Simulation> create(const net::Topology& topology, SimOptions options, std::string& error);
+  static std::unique_ptr<Simulation> create(const net::Topology& topology, SimOptions options,
+                                            std::string& error);
   Simulation(SimOptions options, std::uint64_t seed);  // use create()
   ~Simulation();
   Simulation(const Simulation&) = delete;

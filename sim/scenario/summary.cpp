@@ -12,10 +12,18 @@ std::string quoted(std::string_view s) {
   std::string out = "\"";
   for (char c : s) {
     switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\t': out += "\\t"; break;
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
       default:
         if (static_cast<unsigned char>(c) < 0x20)
           out += fmt::format("\\u{:04x}", static_cast<unsigned>(static_cast<unsigned char>(c)));
@@ -26,7 +34,9 @@ std::string quoted(std::string_view s) {
   return out + "\"";
 }
 
-std::string seconds(core::Instant t) { return fmt::format("{:.6f} s", static_cast<double>(core::to_ns(t)) / 1e9); }
+std::string seconds(core::Instant t) {
+  return fmt::format("{:.6f} s", static_cast<double>(core::to_ns(t)) / 1e9);
+}
 
 }  // namespace
 
@@ -68,8 +78,8 @@ std::string summary_json(const Simulation& sim) {
   for (const auto& l : sim.link_reports()) {
     if (!first) out += ',';
     first = false;
-    out += fmt::format("{{\"a\":{},\"b\":{},\"frames\":{},\"dropped\":{}}}", quoted(l.a), quoted(l.b), l.frames,
-                       l.dropped);
+    out += fmt::format("{{\"a\":{},\"b\":{},\"frames\":{},\"dropped\":{}}}", quoted(l.a), quoted(l.b),
+                       l.frames, l.dropped);
   }
   out += "]}";
   return out;
@@ -83,8 +93,8 @@ std::string summary_text(const Simulation& sim, const std::string& scenario_name
     out += "\napps\n";
     for (const auto& a : apps) {
       const auto& r = a.result;
-      out += fmt::format("  {:<10} {:<16} {:<4} sent {} B, received {} B", a.host, a.kind, r.ok ? "ok" : "FAIL",
-                         r.bytes_sent, r.bytes_received);
+      out += fmt::format("  {:<10} {:<16} {:<4} sent {} B, received {} B", a.host, a.kind,
+                         r.ok ? "ok" : "FAIL", r.bytes_sent, r.bytes_received);
       if (r.verified) out += *r.verified ? ", verified" : ", NOT verified";
       if (a.running)
         out += fmt::format(" (started {}, still running)", seconds(a.started));
@@ -120,8 +130,8 @@ std::string summary_text(const Simulation& sim, const std::string& scenario_name
   if (!switches.empty()) {
     out += "\nswitches\n";
     for (const auto& s : switches)
-      out += fmt::format("  {}: received {}, forwarded {}, flooded {}, filtered {}\n", s.name, s.stats.received,
-                         s.stats.forwarded, s.stats.flooded, s.stats.filtered);
+      out += fmt::format("  {}: received {}, forwarded {}, flooded {}, filtered {}\n", s.name,
+                         s.stats.received, s.stats.forwarded, s.stats.flooded, s.stats.filtered);
   }
   out += "\nhosts (counters by layer)\n";
   for (const auto& h : sim.host_reports()) {

@@ -14,10 +14,16 @@ namespace strata::core {
 using Bytes = std::span<const std::byte>;
 using MutBytes = std::span<std::byte>;
 
-inline std::uint16_t bswap16(std::uint16_t v) { return static_cast<std::uint16_t>((v << 8) | (v >> 8)); }
-inline std::uint32_t bswap32(std::uint32_t v) { return __builtin_bswap32(v); }
+inline std::uint16_t bswap16(std::uint16_t v) {
+  return static_cast<std::uint16_t>((v << 8) | (v >> 8));
+}
+inline std::uint32_t bswap32(std::uint32_t v) {
+  return __builtin_bswap32(v);
+}
 
-inline std::uint8_t load_u8(const std::byte* p) { return static_cast<std::uint8_t>(*p); }
+inline std::uint8_t load_u8(const std::byte* p) {
+  return static_cast<std::uint8_t>(*p);
+}
 inline std::uint16_t load_be16(const std::byte* p) {
   std::uint16_t v;
   std::memcpy(&v, p, 2);
@@ -30,7 +36,9 @@ inline std::uint32_t load_be32(const std::byte* p) {
   if constexpr (std::endian::native == std::endian::little) v = bswap32(v);
   return v;
 }
-inline void store_u8(std::byte* p, std::uint8_t v) { *p = static_cast<std::byte>(v); }
+inline void store_u8(std::byte* p, std::uint8_t v) {
+  *p = static_cast<std::byte>(v);
+}
 inline void store_be16(std::byte* p, std::uint16_t v) {
   if constexpr (std::endian::native == std::endian::little) v = bswap16(v);
   std::memcpy(p, &v, 2);
@@ -41,12 +49,24 @@ inline void store_be32(std::byte* p, std::uint32_t v) {
 }
 
 // Span-indexed forms: the offset is the caller's, already bounds-checked.
-inline std::uint8_t load_u8(Bytes b, std::size_t off) { return load_u8(b.data() + off); }
-inline std::uint16_t load_be16(Bytes b, std::size_t off) { return load_be16(b.data() + off); }
-inline std::uint32_t load_be32(Bytes b, std::size_t off) { return load_be32(b.data() + off); }
-inline void store_u8(MutBytes b, std::size_t off, std::uint8_t v) { store_u8(b.data() + off, v); }
-inline void store_be16(MutBytes b, std::size_t off, std::uint16_t v) { store_be16(b.data() + off, v); }
-inline void store_be32(MutBytes b, std::size_t off, std::uint32_t v) { store_be32(b.data() + off, v); }
+inline std::uint8_t load_u8(Bytes b, std::size_t off) {
+  return load_u8(b.data() + off);
+}
+inline std::uint16_t load_be16(Bytes b, std::size_t off) {
+  return load_be16(b.data() + off);
+}
+inline std::uint32_t load_be32(Bytes b, std::size_t off) {
+  return load_be32(b.data() + off);
+}
+inline void store_u8(MutBytes b, std::size_t off, std::uint8_t v) {
+  store_u8(b.data() + off, v);
+}
+inline void store_be16(MutBytes b, std::size_t off, std::uint16_t v) {
+  store_be16(b.data() + off, v);
+}
+inline void store_be32(MutBytes b, std::size_t off, std::uint32_t v) {
+  store_be32(b.data() + off, v);
+}
 
 /// Views a byte array literal (tests, emitters) as bytes.
 inline Bytes as_bytes(const std::uint8_t* p, std::size_t n) {

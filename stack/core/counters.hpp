@@ -118,6 +118,8 @@ class Counters {
   std::array<std::uint64_t, static_cast<std::size_t>(Reason::kCount)> drops_{};
 };
 
-constexpr std::string_view name(Counter c) { return kCounterNames[static_cast<std::size_t>(c)].second; }
+constexpr std::string_view name(Counter c) {
+  return kCounterNames[static_cast<std::size_t>(c)].second;
+}
 
 }  // namespace strata::core

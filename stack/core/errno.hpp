@@ -36,29 +36,52 @@ enum class Errno : std::int16_t {
 
 constexpr std::string_view name(Errno e) {
   switch (e) {
-    case Errno::Ok: return "OK";
-    case Errno::EBADF_: return "EBADF";
-    case Errno::EAGAIN_: return "EAGAIN";
-    case Errno::ENOMEM_: return "ENOMEM";
-    case Errno::EFAULT_: return "EFAULT";
-    case Errno::EINVAL_: return "EINVAL";
-    case Errno::EMFILE_: return "EMFILE";
-    case Errno::ENOTSOCK_: return "ENOTSOCK";
-    case Errno::EDESTADDRREQ_: return "EDESTADDRREQ";
-    case Errno::EMSGSIZE_: return "EMSGSIZE";
-    case Errno::EPROTOTYPE_: return "EPROTOTYPE";
-    case Errno::EPROTONOSUPPORT_: return "EPROTONOSUPPORT";
-    case Errno::EOPNOTSUPP_: return "EOPNOTSUPP";
-    case Errno::EAFNOSUPPORT_: return "EAFNOSUPPORT";
-    case Errno::EADDRINUSE_: return "EADDRINUSE";
-    case Errno::EADDRNOTAVAIL_: return "EADDRNOTAVAIL";
-    case Errno::ENETUNREACH_: return "ENETUNREACH";
-    case Errno::ENOBUFS_: return "ENOBUFS";
-    case Errno::EISCONN_: return "EISCONN";
-    case Errno::ENOTCONN_: return "ENOTCONN";
-    case Errno::ETIMEDOUT_: return "ETIMEDOUT";
-    case Errno::ECONNREFUSED_: return "ECONNREFUSED";
-    case Errno::EHOSTUNREACH_: return "EHOSTUNREACH";
+    case Errno::Ok:
+      return "OK";
+    case Errno::EBADF_:
+      return "EBADF";
+    case Errno::EAGAIN_:
+      return "EAGAIN";
+    case Errno::ENOMEM_:
+      return "ENOMEM";
+    case Errno::EFAULT_:
+      return "EFAULT";
+    case Errno::EINVAL_:
+      return "EINVAL";
+    case Errno::EMFILE_:
+      return "EMFILE";
+    case Errno::ENOTSOCK_:
+      return "ENOTSOCK";
+    case Errno::EDESTADDRREQ_:
+      return "EDESTADDRREQ";
+    case Errno::EMSGSIZE_:
+      return "EMSGSIZE";
+    case Errno::EPROTOTYPE_:
+      return "EPROTOTYPE";
+    case Errno::EPROTONOSUPPORT_:
+      return "EPROTONOSUPPORT";
+    case Errno::EOPNOTSUPP_:
+      return "EOPNOTSUPP";
+    case Errno::EAFNOSUPPORT_:
+      return "EAFNOSUPPORT";
+    case Errno::EADDRINUSE_:
+      return "EADDRINUSE";
+    case Errno::EADDRNOTAVAIL_:
+      return "EADDRNOTAVAIL";
+    case Errno::ENETUNREACH_:
+      return "ENETUNREACH";
+    case Errno::ENOBUFS_:
+      return "ENOBUFS";
+    case Errno::EISCONN_:
+      return "EISCONN";
+    case Errno::ENOTCONN_:
+      return "ENOTCONN";
+    case Errno::ETIMEDOUT_:
+      return "ETIMEDOUT";
+    case Errno::ECONNREFUSED_:
+      return "ECONNREFUSED";
+    case Errno::EHOSTUNREACH_:
+      return "EHOSTUNREACH";
   }
   return "E?";
 }

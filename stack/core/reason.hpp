@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 // Reason: why a layer dropped, queued or refused a packet. The names are a contract: they appear as
-// `strata.reason` in `strata replay --json` and, prefixed with "drop.", in counters (`ipv4.drop.bad_checksum`).
-// One table holds every reason so counters, traces and JSON cannot disagree.
+// `strata.reason` in `strata replay --json` and, prefixed with "drop.", in counters
+// (`ipv4.drop.bad_checksum`). One table holds every reason so counters, traces and JSON cannot disagree.
 #pragma once
 
 #include <array>
@@ -138,7 +138,9 @@ consteval bool reason_table_in_order() {
 }
 static_assert(reason_table_in_order(), "kReasonTable must list reasons in enum order");
 
-constexpr std::string_view name(Reason r) { return kReasonTable[static_cast<std::size_t>(r)].name; }
+constexpr std::string_view name(Reason r) {
+  return kReasonTable[static_cast<std::size_t>(r)].name;
+}
 
 /// The layer part of a reason's name ("ipv4" for ipv4.bad_checksum).
 constexpr std::string_view layer_name(Reason r) {

@@ -37,15 +37,15 @@ struct alignas(8) ResultWord {
 template <class U>
 inline constexpr bool kScalar = std::is_integral_v<U> || std::is_enum_v<U>;
 template <class T, class E>
-inline constexpr bool kWordable = kScalar<T> && kScalar<E> && sizeof(ResultWord<T, E>) == 8 &&
-                                  std::endian::native == std::endian::little;
+inline constexpr bool kWordable = kScalar<T>&& kScalar<E> &&
+                                  sizeof(ResultWord<T, E>) == 8 && std::endian::native == std::endian::little;
 }  // namespace detail
 
 template <class T, class E = Reason>
 class [[nodiscard]] Result {
-  // Trivially copyable values (views, sizes, ids) live in a plain struct next to a bool: the result is built and
-  // returned in registers. std::variant is built in memory, and a caller that reads it back as a register pair
-  // stalls on a failed store-to-load forward (a byte store of the index, an 8-byte load) on every call.
+  // Trivially copyable values (views, sizes, ids) live in a plain struct next to a bool: the result is built
+  // and returned in registers. std::variant is built in memory, and a caller that reads it back as a register
+  // pair stalls on a failed store-to-load forward (a byte store of the index, an 8-byte load) on every call.
   static constexpr bool kTrivial = std::is_trivially_copyable_v<T> && std::is_trivially_destructible_v<T> &&
                                    std::is_default_constructible_v<T> && std::is_trivially_copyable_v<E>;
   struct Trivial {
@@ -73,15 +73,17 @@ class [[nodiscard]] Result {
   using value_type = T;
   using error_type = E;
 
-  constexpr Result(const T& v) : s_(make_value(v)) {}  // NOLINT(google-explicit-constructor)
+  constexpr Result(const T& v) : s_(make_value(v)) {}        // NOLINT(google-explicit-constructor)
   constexpr Result(T&& v) : s_(make_value(std::move(v))) {}  // NOLINT
   template <class G>
-    requires std::is_convertible_v<G, E>
+  requires std::is_convertible_v<G, E>
   constexpr Result(Err<G> e) : s_(make_error(E(e.error))) {}  // NOLINT
 
   constexpr bool ok() const {
-    if constexpr (kTrivial) return s_.ok;
-    else return s_.index() == 0;
+    if constexpr (kTrivial)
+      return s_.ok;
+    else
+      return s_.index() == 0;
   }
   constexpr explicit operator bool() const { return ok(); }
   constexpr T& value() & {
@@ -98,8 +100,10 @@ class [[nodiscard]] Result {
   }
   constexpr E error() const {
     assert(!ok());
-    if constexpr (kTrivial) return s_.e;
-    else return *std::get_if<1>(&s_);
+    if constexpr (kTrivial)
+      return s_.e;
+    else
+      return *std::get_if<1>(&s_);
   }
   constexpr T& operator*() & { return value(); }
   constexpr const T& operator*() const& { return value(); }
@@ -129,12 +133,16 @@ class [[nodiscard]] Result {
     }
   }
   constexpr T* ptr() {
-    if constexpr (kTrivial) return &s_.v;
-    else return std::get_if<0>(&s_);
+    if constexpr (kTrivial)
+      return &s_.v;
+    else
+      return std::get_if<0>(&s_);
   }
   constexpr const T* ptr() const {
-    if constexpr (kTrivial) return &s_.v;
-    else return std::get_if<0>(&s_);
+    if constexpr (kTrivial)
+      return &s_.v;
+    else
+      return std::get_if<0>(&s_);
   }
 
   Storage s_;
@@ -147,7 +155,7 @@ class [[nodiscard]] Result<void, E> {
   using error_type = E;
   constexpr Result() = default;
   template <class G>
-    requires std::is_convertible_v<G, E>
+  requires std::is_convertible_v<G, E>
   constexpr Result(Err<G> e) : err_(E(e.error)), ok_(false) {}  // NOLINT
   constexpr bool ok() const { return ok_; }
   constexpr explicit operator bool() const { return ok_; }

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
-// The only randomness in the stack: xoshiro256** seeded through splitmix64. One per Host; same seed, same run.
+// The only randomness in the stack: xoshiro256** seeded through splitmix64. One per Host; same seed, same
+// run.
 #pragma once
 
 #include <cstdint>

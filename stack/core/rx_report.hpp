@@ -13,8 +13,8 @@ namespace strata::core {
 struct RxReport {
   enum LinkKind : std::uint8_t { kEthernet, kSll, kSll2, kRaw, kOther };
   enum Has : std::uint64_t {
-    kEth = 1u << 0,       // eth.src, eth.dst
-    kEthType = 1u << 1,   // eth.type (absent for 802.3 length frames)
+    kEth = 1u << 0,      // eth.src, eth.dst
+    kEthType = 1u << 1,  // eth.type (absent for 802.3 length frames)
     kVlan = 1u << 2,
     kAd = 1u << 3,
     kSllType = 1u << 4,   // sll.pkttype
@@ -30,12 +30,12 @@ struct RxReport {
     kIpCheck = 1u << 14,
     kIpSrc = 1u << 15,
     kIpDst = 1u << 16,
-    kIcmp = 1u << 17,     // icmp.type, icmp.code
-    kUdp = 1u << 18,      // ports
+    kIcmp = 1u << 17,  // icmp.type, icmp.code
+    kUdp = 1u << 18,   // ports
     kUdpLength = 1u << 19,
     kUdpCheck = 1u << 20,
-    kTcp = 1u << 21,      // ports
-    kTcpSeq = 1u << 22,   // tcp.seq_raw
+    kTcp = 1u << 21,        // ports
+    kTcpSeq = 1u << 22,     // tcp.seq_raw
     kTcpHeader = 1u << 23,  // tcp.ack_raw, tcp.flags, tcp.window_size_value
     kTcpCheck = 1u << 24,
     kTcpMss = 1u << 25,

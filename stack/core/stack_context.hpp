@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
-// What every layer of one host shares: counters, the tracer, the packet pool, the rng. The one place a drop is
-// counted, traced and recorded as the frame's verdict, so counters, traces and `strata.reason` agree.
+// What every layer of one host shares: counters, the tracer, the packet pool, the rng. The one place a drop
+// is counted, traced and recorded as the frame's verdict, so counters, traces and `strata.reason` agree.
 #pragma once
 
 #include "stack/core/counters.hpp"

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 // Trace hooks at every layer boundary (DESIGN.md §4). A host holds one Tracer; with no sink installed an
-// emission costs one branch. Events carry the bytes as they stand at the boundary (valid during the call only)
-// and the marks where each header starts, so a sink can decode every layer.
+// emission costs one branch. Events carry the bytes as they stand at the boundary (valid during the call
+// only) and the marks where each header starts, so a sink can decode every layer.
 #pragma once
 
 #include <cstdint>

@@ -28,7 +28,8 @@ struct IcmpConfig {
   bool send_errors = true;
   std::uint32_t errors_per_second = 100;  // token bucket refill (Linux: icmp_ratelimit 1000 ms per ~1 token)
   std::uint32_t error_burst = 10;
-  std::size_t max_echo_replies = 64;  // echo replies no ping socket took, kept for pop_echo_reply; oldest dropped
+  std::size_t max_echo_replies =
+      64;  // echo replies no ping socket took, kept for pop_echo_reply; oldest dropped
   PingSocketConfig ping;
 };
 
@@ -47,7 +48,8 @@ class EchoReplyHandler {
  public:
   /// `msg` is the whole ICMP message (checksum verified), `ip` its datagram. True when an endpoint claimed it
   /// (queued it, or counted a drop for a full queue); false leaves it to Icmp's own reply queue.
-  virtual bool receive_echo_reply(core::RxFrame& frame, const wire::Ipv4View& ip, const wire::Icmpv4View& msg) = 0;
+  virtual bool receive_echo_reply(core::RxFrame& frame, const wire::Ipv4View& ip,
+                                  const wire::Icmpv4View& msg) = 0;
   /// An ICMP error (unreachable, time exceeded...) about an echo request we sent: error.quoted_l4 starts with
   /// the quoted ICMP header.
   virtual void receive_echo_error(core::RxFrame& frame, const IcmpErrorInfo& error) = 0;

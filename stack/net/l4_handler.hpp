@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
-// What a transport protocol offers IPv4: it registers by IP protocol number, receives datagrams, and returns a
-// disposition instead of calling back down (IPv4 sends the ICMP error the answer asks for). ICMP errors about a
-// datagram we sent come back to the transport that sent it through receive_error.
+// What a transport protocol offers IPv4: it registers by IP protocol number, receives datagrams, and returns
+// a disposition instead of calling back down (IPv4 sends the ICMP error the answer asks for). ICMP errors
+// about a datagram we sent come back to the transport that sent it through receive_error.
 #pragma once
 
 #include <cstddef>
@@ -30,9 +30,9 @@ struct ReportedSegment {
 
 struct IcmpErrorInfo {
   std::uint8_t type = 0, code = 0;
-  std::uint16_t mtu = 0;            // next-hop MTU of "fragmentation needed"
-  wire::Ipv4View quoted;            // the quoted IPv4 header (its payload is cut short)
-  core::Bytes quoted_l4;            // the quoted transport bytes (usually 8)
+  std::uint16_t mtu = 0;  // next-hop MTU of "fragmentation needed"
+  wire::Ipv4View quoted;  // the quoted IPv4 header (its payload is cut short)
+  core::Bytes quoted_l4;  // the quoted transport bytes (usually 8)
 };
 
 class L4Handler {

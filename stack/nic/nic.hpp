@@ -16,10 +16,20 @@
 namespace strata::nic {
 
 /// What the frames on this NIC start with (pcap link types EN10MB, LINUX_SLL, LINUX_SLL2, RAW).
-enum class LinkType : std::uint8_t { Ethernet, LinuxSll, LinuxSll2, RawIpv4, BsdLoopback, Ppp, CiscoHdlc, Unsupported };
+enum class LinkType : std::uint8_t {
+  Ethernet,
+  LinuxSll,
+  LinuxSll2,
+  RawIpv4,
+  BsdLoopback,
+  Ppp,
+  CiscoHdlc,
+  Unsupported
+};
 
 constexpr std::string_view name(LinkType t) {
-  constexpr std::string_view names[] = {"ethernet", "linux-sll", "linux-sll2", "raw-ipv4", "bsd-loopback", "ppp", "cisco-hdlc", "unsupported"};
+  constexpr std::string_view names[] = {"ethernet",     "linux-sll", "linux-sll2", "raw-ipv4",
+                                        "bsd-loopback", "ppp",       "cisco-hdlc", "unsupported"};
   return names[static_cast<int>(t)];
 }
 

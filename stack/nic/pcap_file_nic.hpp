@@ -24,10 +24,10 @@ struct bpf_program;
 namespace strata::nic {
 
 struct PcapRecord {
-  core::Bytes data;          // valid until the next call to next()
+  core::Bytes data;            // valid until the next call to next()
   std::uint32_t wire_len = 0;  // the frame's length on the wire (data may be shorter: snaplen)
-  core::Instant time{};      // capture timestamp, nanoseconds since the epoch
-  std::uint64_t number = 0;  // 1-based record number
+  core::Instant time{};        // capture timestamp, nanoseconds since the epoch
+  std::uint64_t number = 0;    // 1-based record number
 };
 
 class PcapReader {
@@ -77,7 +77,8 @@ class PcapReader {
 class PcapWriter {
  public:
   /// Ethernet pcap with nanosecond timestamps. nullptr with `error` set on failure.
-  static std::unique_ptr<PcapWriter> open(const std::string& path, std::string& error, LinkType link = LinkType::Ethernet);
+  static std::unique_ptr<PcapWriter> open(const std::string& path, std::string& error,
+                                          LinkType link = LinkType::Ethernet);
   ~PcapWriter();
   void write(core::Bytes frame, core::Instant t);
   void flush();

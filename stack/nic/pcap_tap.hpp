@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: MIT
 // PcapTap: a NIC middleware that writes both directions of any Nic to a capture file through libpcap, the way
-// tcpdump sees an interface. Sends pass through transmit() (written, then handed to the wrapped NIC); received
-// frames are written by whoever drives the host, through record_rx(), before it hands them to the host.
-// Timestamps are the instants handed in (nanosecond pcap), so a simulated run writes virtual time.
-// Not a filter and not a reader: every frame is written whole, in the order the calls come.
+// tcpdump sees an interface. Sends pass through transmit() (written, then handed to the wrapped NIC);
+// received frames are written by whoever drives the host, through record_rx(), before it hands them to the
+// host. Timestamps are the instants handed in (nanosecond pcap), so a simulated run writes virtual time. Not
+// a filter and not a reader: every frame is written whole, in the order the calls come.
 #pragma once
 
 #include <cstdint>

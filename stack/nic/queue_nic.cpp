@@ -12,6 +12,8 @@ core::Result<void> QueueNic::transmit(core::PacketBuf&& frame, core::Instant now
   return {};
 }
 
-std::optional<core::PacketBuf> QueueNic::take() { return queue_.pop(); }
+std::optional<core::PacketBuf> QueueNic::take() {
+  return queue_.pop();
+}
 
 }  // namespace strata::nic

@@ -41,16 +41,17 @@ SockResult<int> SocketApi::socket(int domain, int type, int protocol) {
 SockResult<void> SocketApi::bind(int fd, SockAddrIn local) {
   const Slot* s = slot(fd);
   if (!s) return traced("bind", fd, SockResult<void>(core::fail(Errno::EBADF_)), local);
-  return traced("bind", fd, s->kind == Kind::Ping ? ping_.bind(s->endpoint, local) : udp_.bind(s->endpoint, local),
+  return traced("bind", fd,
+                s->kind == Kind::Ping ? ping_.bind(s->endpoint, local) : udp_.bind(s->endpoint, local),
                 local);
 }
 
 SockResult<void> SocketApi::connect(int fd, SockAddrIn remote) {
   const Slot* s = slot(fd);
   if (!s) return traced("connect", fd, SockResult<void>(core::fail(Errno::EBADF_)), remote);
-  return traced("connect", fd,
-                s->kind == Kind::Ping ? ping_.connect(s->endpoint, remote) : udp_.connect(s->endpoint, remote),
-                remote);
+  return traced(
+      "connect", fd,
+      s->kind == Kind::Ping ? ping_.connect(s->endpoint, remote) : udp_.connect(s->endpoint, remote), remote);
 }
 
 SockResult<std::size_t> SocketApi::send(int fd, core::Bytes data) {
@@ -71,7 +72,9 @@ SockResult<std::size_t> SocketApi::sendto(int fd, core::Bytes data, SockAddrIn t
                 to);
 }
 
-SockResult<std::size_t> SocketApi::recv(int fd, core::MutBytes out) { return recvfrom(fd, out, nullptr); }
+SockResult<std::size_t> SocketApi::recv(int fd, core::MutBytes out) {
+  return recvfrom(fd, out, nullptr);
+}
 
 SockResult<std::size_t> SocketApi::recvfrom(int fd, core::MutBytes out, SockAddrIn* from) {
   using R = SockResult<std::size_t>;

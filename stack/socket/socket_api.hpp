@@ -71,7 +71,8 @@ class SocketApi {
     std::vector<SocketEntry> out;
     for (std::size_t fd = 0; fd < slots_.size(); ++fd)
       if (slots_[fd].used)
-        out.push_back({static_cast<int>(fd), slots_[fd].type, slots_[fd].kind == Kind::Ping, slots_[fd].endpoint});
+        out.push_back(
+            {static_cast<int>(fd), slots_[fd].type, slots_[fd].kind == Kind::Ping, slots_[fd].endpoint});
     return out;
   }
 

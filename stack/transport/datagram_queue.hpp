@@ -37,8 +37,10 @@ class DatagramQueue {
     if (count_ != 0) {
       const std::size_t first = recs_[head_].offset;
       if (end_ > first) {  // live bytes are [first, end_)
-        if (end_ + need <= arena_.size()) off = end_;
-        else if (need > first) return false;
+        if (end_ + need <= arena_.size())
+          off = end_;
+        else if (need > first)
+          return false;
       } else {  // wrapped: live bytes are [first, size) and [0, end_)
         if (end_ + need > first) return false;
         off = end_;
@@ -66,7 +68,8 @@ class DatagramQueue {
   std::vector<std::byte> arena_;
   std::vector<Record> recs_;
   std::size_t head_ = 0, count_ = 0, bytes_ = 0;
-  std::size_t end_ = 0;  // where the last datagram's bytes end (at least one byte each); meaningful when count_ > 0
+  std::size_t end_ =
+      0;  // where the last datagram's bytes end (at least one byte each); meaningful when count_ > 0
 };
 
 }  // namespace strata::transport

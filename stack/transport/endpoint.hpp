@@ -19,9 +19,9 @@ struct Endpoint {
   constexpr auto operator<=>(const Endpoint&) const = default;
 };
 
-/// A transport's endpoint table (UDP, ping sockets): a new endpoint takes the first closed slot, else a new one
-/// while the table holds fewer than `cap`; EMFILE beyond. The endpoint (and its queue) is built here, at open,
-/// never per packet. Returns its index.
+/// A transport's endpoint table (UDP, ping sockets): a new endpoint takes the first closed slot, else a new
+/// one while the table holds fewer than `cap`; EMFILE beyond. The endpoint (and its queue) is built here, at
+/// open, never per packet. Returns its index.
 template <class Ep, class Config>
 core::Result<std::uint32_t, core::Errno> open_endpoint(std::vector<std::unique_ptr<Ep>>& eps, std::size_t cap,
                                                        const Config& config) {

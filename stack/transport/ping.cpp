@@ -18,13 +18,17 @@ namespace {
 /// What a send that IPv4 refused tells the app (the same mapping as UDP's).
 std::optional<Errno> errno_for_send(Reason r) {
   switch (r) {
-    case Reason::Ipv4NoRoute: return Errno::ENETUNREACH_;
+    case Reason::Ipv4NoRoute:
+      return Errno::ENETUNREACH_;
     case Reason::Ipv4FragmentNeeded:
-    case Reason::Ipv4FragmentTooLarge: return Errno::EMSGSIZE_;
+    case Reason::Ipv4FragmentTooLarge:
+      return Errno::EMSGSIZE_;
     case Reason::ArpQueueFull:
     case Reason::NicNoBuffer:
-    case Reason::NicQueueFull: return Errno::ENOBUFS_;
-    default: return std::nullopt;  // dropped further down (a lossy NIC): the sender does not know
+    case Reason::NicQueueFull:
+      return Errno::ENOBUFS_;
+    default:
+      return std::nullopt;  // dropped further down (a lossy NIC): the sender does not know
   }
 }
 
@@ -33,11 +37,15 @@ std::optional<Errno> errno_for_send(Reason r) {
 std::optional<Errno> errno_for_icmp_error(std::uint8_t type, std::uint8_t code) {
   if (type != wire::icmp_type::kDestUnreachable) return std::nullopt;
   switch (code) {
-    case wire::icmp_code::kNetUnreachable: return Errno::ENETUNREACH_;
+    case wire::icmp_code::kNetUnreachable:
+      return Errno::ENETUNREACH_;
     case wire::icmp_code::kPortUnreachable:
-    case wire::icmp_code::kProtocolUnreachable: return Errno::ECONNREFUSED_;
-    case wire::icmp_code::kFragmentationNeeded: return std::nullopt;
-    default: return Errno::EHOSTUNREACH_;
+    case wire::icmp_code::kProtocolUnreachable:
+      return Errno::ECONNREFUSED_;
+    case wire::icmp_code::kFragmentationNeeded:
+      return std::nullopt;
+    default:
+      return Errno::EHOSTUNREACH_;
   }
 }
 
@@ -64,8 +72,8 @@ bool PingLayer::receive_echo_reply(core::RxFrame& f, const wire::Ipv4View& ip, c
   }
   ++delivered_;
   if (ctx_.tracer.on()) [[unlikely]]
-    ctx_.tracer.packet(f.now, Layer::Socket, core::Dir::Rx, core::TraceKind::Queue, f.id, msg.bytes(), f.marks,
-                       Reason::None, f.nic);
+    ctx_.tracer.packet(f.now, Layer::Socket, core::Dir::Rx, core::TraceKind::Queue, f.id, msg.bytes(),
+                       f.marks, Reason::None, f.nic);
   return true;
 }
 
@@ -78,7 +86,9 @@ void PingLayer::receive_echo_error(core::RxFrame&, const net::IcmpErrorInfo& e) 
   if (auto err = errno_for_icmp_error(e.type, e.code)) ep->pending_error = *err;
 }
 
-core::Result<PingId, Errno> PingLayer::open() { return open_endpoint(eps_, config_.max_sockets, config_); }
+core::Result<PingId, Errno> PingLayer::open() {
+  return open_endpoint(eps_, config_.max_sockets, config_);
+}
 
 void PingLayer::close(PingId id) {
   if (!valid(id)) return;
@@ -120,8 +130,8 @@ core::Result<void, Errno> PingLayer::connect(PingId id, Endpoint remote) {
   return {};
 }
 
-core::Result<std::size_t, Errno> PingLayer::send_to(PingId id, core::Bytes message, std::optional<Endpoint> to,
-                                                    core::Instant now) {
+core::Result<std::size_t, Errno> PingLayer::send_to(PingId id, core::Bytes message,
+                                                    std::optional<Endpoint> to, core::Instant now) {
   if (!valid(id)) return core::fail(Errno::EBADF_);
   auto& ep = *eps_[id];
   // Linux's order (ping_v4_sendmsg, then ping_common_sendmsg): size, pending error, destination, header.
@@ -157,9 +167,11 @@ core::Result<std::size_t, Errno> PingLayer::send_to(PingId id, core::Bytes messa
   p->id = ctx_.new_packet_id();
   auto out = p->append(message.size());
   std::memcpy(out.data(), message.data(), message.size());
-  // The boundary socket -> transport: the data leaves the socket (the facade traces the call itself on return).
+  // The boundary socket -> transport: the data leaves the socket (the facade traces the call itself on
+  // return).
   if (ctx_.tracer.on()) [[unlikely]]
-    ctx_.tracer.packet(now, Layer::Socket, core::Dir::Tx, core::TraceKind::Send, p->id, message, core::LayerMarks{});
+    ctx_.tracer.packet(now, Layer::Socket, core::Dir::Tx, core::TraceKind::Send, p->id, message,
+                       core::LayerMarks{});
   // The identifier is the socket's, whatever the app wrote; its sequence number stays.
   const wire::Icmpv4Header h{wire::icmp_type::kEchoRequest, 0,
                              (std::uint32_t{ep.local.port} << 16) | request->echo_seq()};
@@ -194,8 +206,12 @@ core::Result<ReceivedDatagram, Errno> PingLayer::recv_from(PingId id, core::MutB
   return d;
 }
 
-bool PingLayer::readable(PingId id) const { return valid(id) && !eps_[id]->queue.empty(); }
-bool PingLayer::has_error(PingId id) const { return valid(id) && eps_[id]->pending_error != Errno::Ok; }
+bool PingLayer::readable(PingId id) const {
+  return valid(id) && !eps_[id]->queue.empty();
+}
+bool PingLayer::has_error(PingId id) const {
+  return valid(id) && eps_[id]->pending_error != Errno::Ok;
+}
 std::optional<Endpoint> PingLayer::local(PingId id) const {
   if (!valid(id) || !eps_[id]->bound) return std::nullopt;
   return eps_[id]->local;
@@ -204,7 +220,11 @@ std::optional<Endpoint> PingLayer::remote(PingId id) const {
   if (!valid(id) || !eps_[id]->remote) return std::nullopt;
   return Endpoint{*eps_[id]->remote, 0};
 }
-std::uint64_t PingLayer::queue_drops(PingId id) const { return valid(id) ? eps_[id]->drops : 0; }
-std::size_t PingLayer::queued(PingId id) const { return valid(id) ? eps_[id]->queue.size() : 0; }
+std::uint64_t PingLayer::queue_drops(PingId id) const {
+  return valid(id) ? eps_[id]->drops : 0;
+}
+std::size_t PingLayer::queued(PingId id) const {
+  return valid(id) ? eps_[id]->queue.size() : 0;
+}
 
 }  // namespace strata::transport

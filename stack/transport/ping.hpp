@@ -35,7 +35,8 @@ class PingLayer final : public net::EchoReplyHandler {
   PingLayer(core::StackContext& ctx, net::Ipv4Layer& ipv4, net::PingSocketConfig config);
   ~PingLayer();
 
-  bool receive_echo_reply(core::RxFrame& frame, const wire::Ipv4View& ip, const wire::Icmpv4View& msg) override;
+  bool receive_echo_reply(core::RxFrame& frame, const wire::Ipv4View& ip,
+                          const wire::Icmpv4View& msg) override;
   void receive_echo_error(core::RxFrame& frame, const net::IcmpErrorInfo& error) override;
 
   /// A new, unbound endpoint (its queue is allocated here, never per packet). EMFILE at the cap.

@@ -49,7 +49,8 @@ void report_tcp_options(R& r, core::Bytes o) {
     if (i + 1 >= o.size()) break;
     const std::uint8_t len = core::load_u8(o, i + 1);
     if (len < 2 || i + len > o.size()) break;
-    if (kind == wire::tcp_option::kMss && len == 4) r.has |= R::kTcpMss, r.tcp_mss = core::load_be16(o, i + 2);
+    if (kind == wire::tcp_option::kMss && len == 4)
+      r.has |= R::kTcpMss, r.tcp_mss = core::load_be16(o, i + 2);
     if (kind == wire::tcp_option::kWindowScale && len == 3)
       r.has |= R::kTcpWscale, r.tcp_wscale = core::load_u8(o, i + 2);
     if (kind == wire::tcp_option::kSackPermitted) r.has |= R::kTcpSackPerm;
@@ -86,12 +87,13 @@ void report_tcp(R& r, core::Bytes seg, std::size_t length_by_ip, wire::Ipv4Addre
   r.tcp_ack = core::load_be32(seg, 8);
   r.tcp_flags = core::load_be16(seg, 12) & 0x0fff;
   r.tcp_window = core::load_be16(seg, 14);
-  report_tcp_options(r, seg.subspan(wire::kTcpMinHeaderLen, std::min(hlen, seg.size()) - wire::kTcpMinHeaderLen));
+  report_tcp_options(
+      r, seg.subspan(wire::kTcpMinHeaderLen, std::min(hlen, seg.size()) - wire::kTcpMinHeaderLen));
   if (fragment) {
     r.tcp_check = R::kUnverified;
   } else if (seg.size() >= length_by_ip) {
-    // Summed over the segment as the IP header bounds it, even when that ends inside the TCP header (Wireshark
-    // checksums whatever the IP payload holds once all of it is captured).
+    // Summed over the segment as the IP header bounds it, even when that ends inside the TCP header
+    // (Wireshark checksums whatever the IP payload holds once all of it is captured).
     const auto whole = seg.first(length_by_ip);
     // Wireshark's pseudo-header holds the length in 32 bits (a BIG TCP segment exceeds 16): summed as 16-bit
     // words, that is the length's one's-complement fold.

@@ -6,7 +6,6 @@
 
 namespace strata::wire {
 
-
 std::string MacAddress::to_string() const {
   static constexpr char kHex[] = "0123456789abcdef";
   std::string s(17, ':');
@@ -68,7 +67,9 @@ std::optional<Ipv4Address> Ipv4Address::parse(std::string_view t) {
   return Ipv4Address{v};
 }
 
-std::string Ipv4Cidr::to_string() const { return address.to_string() + "/" + std::to_string(prefix); }
+std::string Ipv4Cidr::to_string() const {
+  return address.to_string() + "/" + std::to_string(prefix);
+}
 
 std::optional<Ipv4Cidr> Ipv4Cidr::parse(std::string_view t) {
   auto slash = t.find('/');
@@ -78,7 +79,8 @@ std::optional<Ipv4Cidr> Ipv4Cidr::parse(std::string_view t) {
   auto rest = t.substr(slash + 1);
   unsigned prefix = 0;
   auto [next, ec] = std::from_chars(rest.data(), rest.data() + rest.size(), prefix);
-  if (ec != std::errc() || next != rest.data() + rest.size() || rest.empty() || prefix > 32) return std::nullopt;
+  if (ec != std::errc() || next != rest.data() + rest.size() || rest.empty() || prefix > 32)
+    return std::nullopt;
   return Ipv4Cidr{*addr, static_cast<std::uint8_t>(prefix)};
 }
 

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
-// ARP (RFC 826) for Ethernet hardware and IPv4 protocol addresses only; other pairs are rejected with a reason.
+// ARP (RFC 826) for Ethernet hardware and IPv4 protocol addresses only; other pairs are rejected with a
+// reason.
 #pragma once
 
 #include <cstdint>

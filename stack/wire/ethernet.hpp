@@ -15,11 +15,13 @@ namespace strata::wire {
 namespace ether_type {
 inline constexpr std::uint16_t kIpv4 = 0x0800;
 inline constexpr std::uint16_t kArp = 0x0806;
-inline constexpr std::uint16_t kVlan = 0x8100;    // 802.1Q C-tag
-inline constexpr std::uint16_t kQinQ = 0x88a8;    // 802.1ad S-tag
-inline constexpr std::uint16_t kQinQOld = 0x9100; // pre-standard S-tag
+inline constexpr std::uint16_t kVlan = 0x8100;     // 802.1Q C-tag
+inline constexpr std::uint16_t kQinQ = 0x88a8;     // 802.1ad S-tag
+inline constexpr std::uint16_t kQinQOld = 0x9100;  // pre-standard S-tag
 inline constexpr std::uint16_t kIpv6 = 0x86dd;
-inline constexpr bool is_tag(std::uint16_t t) { return t == kVlan || t == kQinQ || t == kQinQOld; }
+inline constexpr bool is_tag(std::uint16_t t) {
+  return t == kVlan || t == kQinQ || t == kQinQOld;
+}
 }  // namespace ether_type
 
 struct VlanTag {
@@ -66,12 +68,12 @@ inline core::Result<EthernetView> EthernetView::parse(core::Bytes frame) {
   std::size_t off = 12;
   std::uint16_t type = core::load_be16(frame, off);
   while (ether_type::is_tag(type)) [[unlikely]] {
-    if (v.tags_ == kMaxVlanTags) return core::fail(core::Reason::LinkTooManyTags);
-    if (frame.size() < off + 2 + kVlanTagLen) return core::fail(core::Reason::LinkTruncated);
-    ++v.tags_;
-    off += kVlanTagLen;
-    type = core::load_be16(frame, off);
-  }
+      if (v.tags_ == kMaxVlanTags) return core::fail(core::Reason::LinkTooManyTags);
+      if (frame.size() < off + 2 + kVlanTagLen) return core::fail(core::Reason::LinkTruncated);
+      ++v.tags_;
+      off += kVlanTagLen;
+      type = core::load_be16(frame, off);
+    }
   v.type_ = type;
   return v;
 }

@@ -22,7 +22,8 @@ inline constexpr std::size_t kIpv4MinHeaderLen = 20;
 inline constexpr std::size_t kIpv4MaxDatagram = 65535;
 
 /// Invariant: after parse() the whole header (options included) is inside the buffer, version is 4,
-/// 20 <= header_len() <= total_length(). The datagram itself may be cut short by the capture: truncated() says so.
+/// 20 <= header_len() <= total_length(). The datagram itself may be cut short by the capture: truncated()
+/// says so.
 class Ipv4View {
  public:
   /// Errors: Ipv4Truncated (header cut), Ipv4BadVersion, Ipv4BadHeaderLength, Ipv4BadTotalLength.

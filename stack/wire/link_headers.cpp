@@ -7,7 +7,7 @@ namespace strata::wire {
 
 namespace {
 std::uint16_t from_address_family(std::uint32_t af) {
-  if (af == 2) return ether_type::kIpv4;                          // AF_INET everywhere
+  if (af == 2) return ether_type::kIpv4;                                       // AF_INET everywhere
   if (af == 10 || af == 24 || af == 28 || af == 30) return ether_type::kIpv6;  // Linux, BSDs, Darwin
   return 0;
 }

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 // The small link headers captures carry besides Ethernet and Linux cooked: BSD loopback (pcap NULL and LOOP),
-// PPP (RFC 1661, with or without the RFC 1662 address/control bytes) and Cisco HDLC. Each one only says what the
-// payload is; parse() maps that to an EtherType so the link layer's one registration table serves them all.
+// PPP (RFC 1661, with or without the RFC 1662 address/control bytes) and Cisco HDLC. Each one only says what
+// the payload is; parse() maps that to an EtherType so the link layer's one registration table serves them
+// all.
 #pragma once
 
 #include <cstdint>

@@ -18,11 +18,13 @@ class SllView {
  public:
   static core::Result<SllView> parse(core::Bytes frame);   // LINUX_SLL
   static core::Result<SllView> parse2(core::Bytes frame);  // LINUX_SLL2
-  std::uint16_t packet_type() const { return pkttype_; }  // 0 to us, 1 broadcast, 2 multicast, 3 other, 4 outgoing
+  std::uint16_t packet_type() const {
+    return pkttype_;
+  }  // 0 to us, 1 broadcast, 2 multicast, 3 other, 4 outgoing
   std::uint16_t arphrd_type() const { return hatype_; }
-  std::uint16_t protocol() const { return protocol_; }    // an EtherType for ARPHRD_ETHER and most others
+  std::uint16_t protocol() const { return protocol_; }  // an EtherType for ARPHRD_ETHER and most others
   std::uint16_t address_len() const { return addr_len_; }
-  core::Bytes address() const { return addr_; }            // at most 8 bytes
+  core::Bytes address() const { return addr_; }               // at most 8 bytes
   std::uint32_t interface_index() const { return ifindex_; }  // SLL2 only
   std::size_t header_len() const { return header_len_; }
   core::Bytes payload() const { return bytes_.subspan(header_len_); }

@@ -122,7 +122,8 @@ core::Result<TcpView> TcpView::parse(core::Bytes b) {
 }
 
 bool TcpView::checksum_ok(Ipv4Address src, Ipv4Address dst) const {
-  const auto pseudo = pseudo_header_sum(src.value, dst.value, ip_proto::kTcp, static_cast<std::uint16_t>(b_.size()));
+  const auto pseudo =
+      pseudo_header_sum(src.value, dst.value, ip_proto::kTcp, static_cast<std::uint16_t>(b_.size()));
   return ones_sum(b_, pseudo) == 0xffff;
 }
 
@@ -141,7 +142,8 @@ void TcpHeader::emit(core::MutBytes out) const {
 
 void TcpHeader::set_checksum(core::MutBytes seg, Ipv4Address src, Ipv4Address dst) {
   core::store_be16(seg, 16, 0);
-  const auto pseudo = pseudo_header_sum(src.value, dst.value, ip_proto::kTcp, static_cast<std::uint16_t>(seg.size()));
+  const auto pseudo =
+      pseudo_header_sum(src.value, dst.value, ip_proto::kTcp, static_cast<std::uint16_t>(seg.size()));
   core::store_be16(seg, 16, internet_checksum(seg, pseudo));
 }
 

@@ -59,7 +59,8 @@ class TcpView {
   std::uint32_t seq() const { return core::load_be32(b_, 4); }
   std::uint32_t ack() const { return core::load_be32(b_, 8); }
   std::uint8_t header_len() const { return static_cast<std::uint8_t>((core::load_u8(b_, 12) >> 4) * 4); }
-  /// The 12 flag bits as tshark's tcp.flags shows them (reserved, AE, CWR, ECE, URG, ACK, PSH, RST, SYN, FIN).
+  /// The 12 flag bits as tshark's tcp.flags shows them (reserved, AE, CWR, ECE, URG, ACK, PSH, RST, SYN,
+  /// FIN).
   std::uint16_t flags() const { return core::load_be16(b_, 12) & 0x0fff; }
   bool has(std::uint16_t flag) const { return (flags() & flag) != 0; }
   std::uint16_t window() const { return core::load_be16(b_, 14); }

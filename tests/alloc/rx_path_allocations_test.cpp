@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 // The receive path allocates nothing (BLUEPRINT: pools sized at construction, no growth per packet). This
-// executable replaces global operator new with a counting one (tests/support/counting_allocator.cpp); each test
-// warms a host up, then counts the allocations over many frames.
+// executable replaces global operator new with a counting one (tests/support/counting_allocator.cpp); each
+// test warms a host up, then counts the allocations over many frames.
 #include <gtest/gtest.h>
 
 #include <array>
@@ -17,8 +17,8 @@
 namespace strata {
 namespace {
 
-using test::FrameBuilder;
 using test::allocations;
+using test::FrameBuilder;
 
 const wire::MacAddress kOurMac = test::mac("02:00:00:00:00:01");
 const wire::MacAddress kPeerMac = test::mac("02:00:00:00:00:02");
@@ -43,8 +43,8 @@ bool counting_in_effect() {
   return allocations() != before;
 }
 
-#define STRATA_REQUIRE_COUNTING() \
-  do {                            \
+#define STRATA_REQUIRE_COUNTING()                                                                    \
+  do {                                                                                               \
     if (!counting_in_effect()) GTEST_SKIP() << "operator new is not the counting one in this build"; \
   } while (0)
 
@@ -127,8 +127,8 @@ TEST(CountingAllocator, CountsEveryFormOfNew) {
   Wide* wa = escape(new Wide[2]);
   EXPECT_EQ(reinterpret_cast<std::uintptr_t>(wa) % 64, 0u);
   delete[] wa;
-  ::operator delete(escape(::operator new(16, std::align_val_t{128})), std::align_val_t{128});
-  ::operator delete(escape(::operator new(16)), std::size_t{16});
+  ::operator delete (escape(::operator new (16, std::align_val_t{128})), std::align_val_t{128});
+  ::operator delete (escape(::operator new(16)), std::size_t{16});
   const auto made = allocations() - before;
   const auto freed = test::deallocations() - freed_before;
   EXPECT_EQ(made, 8u);
@@ -159,7 +159,12 @@ TEST(RxPathAllocations, UdpFrameToBoundSocketAllocatesNothing) {
   auto& s = r.host.sockets();
   const int fd = *s.socket(socket::kAfInet, socket::kSockDgram);
   ASSERT_TRUE(s.bind(fd, socket::SockAddrIn{wire::Ipv4Address::any(), 7}));
-  const auto frame = FrameBuilder().eth(kPeerMac, kOurMac).ipv4(kPeer, kOurs).udp(40000, 7).payload(test::pattern(512)).bytes();
+  const auto frame = FrameBuilder()
+                         .eth(kPeerMac, kOurMac)
+                         .ipv4(kPeer, kOurs)
+                         .udp(40000, 7)
+                         .payload(test::pattern(512))
+                         .bytes();
   std::array<std::byte, 2048> buf{};
   socket::SockAddrIn from;
   auto once = [&] {
@@ -184,7 +189,12 @@ TEST(RxPathAllocations, QueuedUdpDatagramsAllocateNothing) {
   auto& s = r.host.sockets();
   const int fd = *s.socket(socket::kAfInet, socket::kSockDgram);
   ASSERT_TRUE(s.bind(fd, socket::SockAddrIn{wire::Ipv4Address::any(), 7}));
-  const auto frame = FrameBuilder().eth(kPeerMac, kOurMac).ipv4(kPeer, kOurs).udp(40000, 7).payload(test::pattern(1400)).bytes();
+  const auto frame = FrameBuilder()
+                         .eth(kPeerMac, kOurMac)
+                         .ipv4(kPeer, kOurs)
+                         .udp(40000, 7)
+                         .payload(test::pattern(1400))
+                         .bytes();
   std::array<std::byte, 2048> buf{};
   auto burst = [&] {
     for (int i = 0; i < 200; ++i) r.feed(frame);  // more than the queue holds: some are queue_full drops
@@ -234,7 +244,12 @@ TEST(QueueNicAllocations, ArpRequestThroughQueueNicAllocatesNothing) {
 TEST(RxPathAllocations, EchoRepliesAllocateNothing) {
   STRATA_REQUIRE_COUNTING();
   Rig<RingNic> r;
-  const auto reply = FrameBuilder().eth(kPeerMac, kOurMac).ipv4(kPeer, kOurs).icmp_echo_reply(0x77, 1).payload(test::pattern(56)).bytes();
+  const auto reply = FrameBuilder()
+                         .eth(kPeerMac, kOurMac)
+                         .ipv4(kPeer, kOurs)
+                         .icmp_echo_reply(0x77, 1)
+                         .payload(test::pattern(56))
+                         .bytes();
   auto once = [&] {
     r.feed(reply);
     EXPECT_TRUE(r.host.icmp().pop_echo_reply());
@@ -251,7 +266,12 @@ TEST(RxPathAllocations, EchoReplyToAPingSocketAllocatesNothing) {
   auto& s = r.host.sockets();
   const int fd = *s.socket(socket::kAfInet, socket::kSockDgram, socket::kIpprotoIcmp);
   ASSERT_TRUE(s.bind(fd, socket::SockAddrIn{wire::Ipv4Address::any(), 0x77}));
-  const auto reply = FrameBuilder().eth(kPeerMac, kOurMac).ipv4(kPeer, kOurs).icmp_echo_reply(0x77, 1).payload(test::pattern(56)).bytes();
+  const auto reply = FrameBuilder()
+                         .eth(kPeerMac, kOurMac)
+                         .ipv4(kPeer, kOurs)
+                         .icmp_echo_reply(0x77, 1)
+                         .payload(test::pattern(56))
+                         .bytes();
   std::array<std::byte, 2048> buf{};
   socket::SockAddrIn from;
   auto once = [&] {
@@ -277,7 +297,12 @@ TEST(RxPathAllocations, PingSocketRoundTripAllocatesNothing) {
   ASSERT_TRUE(s.bind(fd, socket::SockAddrIn{wire::Ipv4Address::any(), 0x77}));
   std::array<std::byte, 64> request{};
   request[0] = std::byte{8};  // echo request, code 0, the stack fills identifier and checksum
-  const auto reply = FrameBuilder().eth(kPeerMac, kOurMac).ipv4(kPeer, kOurs).icmp_echo_reply(0x77, 1).payload(test::pattern(56)).bytes();
+  const auto reply = FrameBuilder()
+                         .eth(kPeerMac, kOurMac)
+                         .ipv4(kPeer, kOurs)
+                         .icmp_echo_reply(0x77, 1)
+                         .payload(test::pattern(56))
+                         .bytes();
   std::array<std::byte, 2048> buf{};
   auto once = [&] {
     ASSERT_TRUE(s.sendto(fd, request, socket::SockAddrIn{kPeer, 0}));
@@ -310,9 +335,26 @@ TEST(RxPathAllocations, DroppedFramesAllocateNothing) {
   STRATA_REQUIRE_COUNTING();
   Rig<nic::QueueNic> r;
   const std::vector<test::Frame> frames = {
-      FrameBuilder().eth(kPeerMac, kOurMac).ipv4(kPeer, kOurs).udp(1, 7).udp_bad_checksum().payload("x").bytes(),
-      FrameBuilder().eth(kPeerMac, kOurMac).ipv4(kPeer, kOurs).udp(1, 7).payload("x").ip_bad_checksum().bytes(),
-      FrameBuilder().eth(kPeerMac, test::mac("02:00:00:00:00:99")).ipv4(kPeer, kOurs).udp(1, 7).payload("x").bytes(),
+      FrameBuilder()
+          .eth(kPeerMac, kOurMac)
+          .ipv4(kPeer, kOurs)
+          .udp(1, 7)
+          .udp_bad_checksum()
+          .payload("x")
+          .bytes(),
+      FrameBuilder()
+          .eth(kPeerMac, kOurMac)
+          .ipv4(kPeer, kOurs)
+          .udp(1, 7)
+          .payload("x")
+          .ip_bad_checksum()
+          .bytes(),
+      FrameBuilder()
+          .eth(kPeerMac, test::mac("02:00:00:00:00:99"))
+          .ipv4(kPeer, kOurs)
+          .udp(1, 7)
+          .payload("x")
+          .bytes(),
       FrameBuilder().eth(kPeerMac, kOurMac).ipv4(kPeer, test::ip("10.9.9.9")).udp(1, 7).payload("x").bytes(),
       FrameBuilder().eth(kPeerMac, kOurMac, 0x86dd).payload("not ipv6 really").bytes(),
       test::Frame(10, std::byte{0}),
@@ -329,7 +371,8 @@ TEST(RxPathAllocations, ClosedPortAllocatesNothing) {
   STRATA_REQUIRE_COUNTING();
   // Port unreachable goes out as often as the ICMP rate limit lets it.
   Rig<RingNic> r;
-  const auto frame = FrameBuilder().eth(kPeerMac, kOurMac).ipv4(kPeer, kOurs).udp(40000, 9).payload("x").bytes();
+  const auto frame =
+      FrameBuilder().eth(kPeerMac, kOurMac).ipv4(kPeer, kOurs).udp(40000, 9).payload("x").bytes();
   for (int i = 0; i < kWarmup; ++i) {
     r.feed(frame);
     r.drain();

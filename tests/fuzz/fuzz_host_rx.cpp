@@ -15,8 +15,8 @@ using namespace strata;
 
 struct Harness {
   core::BufferPool pool{256, 24};
-  nic::QueueNic eth_nic{nic::NicInfo{"eth0", *wire::MacAddress::parse("02:00:00:00:00:01"), 1500,
-                                     nic::LinkType::Ethernet}};
+  nic::QueueNic eth_nic{
+      nic::NicInfo{"eth0", *wire::MacAddress::parse("02:00:00:00:00:01"), 1500, nic::LinkType::Ethernet}};
   nic::QueueNic sll_nic{nic::NicInfo{"any", {}, 65535, nic::LinkType::LinuxSll}};
   nic::QueueNic sll2_nic{nic::NicInfo{"any2", {}, 65535, nic::LinkType::LinuxSll2}};
   nic::QueueNic raw_nic{nic::NicInfo{"tun0", {}, 1500, nic::LinkType::RawIpv4}};
@@ -32,10 +32,12 @@ struct Harness {
     obs_ids[1] = observer.attach(sll_nic, {});
     obs_ids[2] = observer.attach(sll2_nic, {});
     obs_ids[3] = observer.attach(raw_nic, {});
-    host_eth = host.attach(eth_nic, InterfaceConfig{wire::Ipv4Cidr::parse("10.0.0.1/24"), std::nullopt, true});
-    host_raw = host.attach(raw_nic, InterfaceConfig{wire::Ipv4Cidr::parse("10.1.0.1/16"), std::nullopt, false});
-    host.ipv4().routes().add(net::Route{*wire::Ipv4Cidr::parse("0.0.0.0/0"), wire::Ipv4Address::parse("10.0.0.254"),
-                                        host_eth, 0});
+    host_eth =
+        host.attach(eth_nic, InterfaceConfig{wire::Ipv4Cidr::parse("10.0.0.1/24"), std::nullopt, true});
+    host_raw =
+        host.attach(raw_nic, InterfaceConfig{wire::Ipv4Cidr::parse("10.1.0.1/16"), std::nullopt, false});
+    host.ipv4().routes().add(
+        net::Route{*wire::Ipv4Cidr::parse("0.0.0.0/0"), wire::Ipv4Address::parse("10.0.0.254"), host_eth, 0});
     fd = host.sockets().socket(socket::kAfInet, socket::kSockDgram).value();
     (void)host.sockets().bind(fd, socket::SockAddrIn{{}, 7});
   }

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
-// Runs a fuzz target without libFuzzer (g++ builds, ctest): each argument is a seed. A capture file (read with
-// libpcap) contributes every record; any other file is one input. Each input also runs through a fixed number of
-// seeded mutations (bit flips, byte sets, truncations, extensions), so CI exercises the target beyond the seeds.
+// Runs a fuzz target without libFuzzer (g++ builds, ctest): each argument is a seed. A capture file (read
+// with libpcap) contributes every record; any other file is one input. Each input also runs through a fixed
+// number of seeded mutations (bit flips, byte sets, truncations, extensions), so CI exercises the target
+// beyond the seeds.
 #include <cstdint>
 #include <cstdio>
 #include <fstream>
@@ -25,10 +26,13 @@ void run_with_mutations(const std::vector<std::uint8_t>& input, strata::core::Rn
     for (int e = 0; e < edits; ++e) {
       switch (rng.below(4)) {
         case 0:
-          if (!m.empty()) m[rng.below(static_cast<std::uint32_t>(m.size()))] ^= static_cast<std::uint8_t>(1u << rng.below(8));
+          if (!m.empty())
+            m[rng.below(static_cast<std::uint32_t>(m.size()))] ^=
+                static_cast<std::uint8_t>(1u << rng.below(8));
           break;
         case 1:
-          if (!m.empty()) m[rng.below(static_cast<std::uint32_t>(m.size()))] = static_cast<std::uint8_t>(rng.below(256));
+          if (!m.empty())
+            m[rng.below(static_cast<std::uint32_t>(m.size()))] = static_cast<std::uint8_t>(rng.below(256));
           break;
         case 2:
           if (!m.empty()) m.resize(rng.below(static_cast<std::uint32_t>(m.size())));

@@ -131,10 +131,11 @@ TEST(BundledScenarios, SwitchedLan) {
   auto sim = load_and_run("switched-lan");
   ASSERT_TRUE(sim);
   const auto apps = sim->app_reports();
-  for (const auto& a : apps) EXPECT_TRUE(a.result.ok) << a.host << " " << a.kind << " " << a.result.error.value_or("");
+  for (const auto& a : apps)
+    EXPECT_TRUE(a.result.ok) << a.host << " " << a.kind << " " << a.result.error.value_or("");
   const auto switches = sim->switch_reports();
   ASSERT_EQ(switches.size(), 1u);
-  EXPECT_GT(switches[0].stats.flooded, 0u);    // ARP broadcasts
+  EXPECT_GT(switches[0].stats.flooded, 0u);     // ARP broadcasts
   EXPECT_GT(switches[0].stats.forwarded, 20u);  // learned unicast
   // After learning, h1 never hears h3/h4's unicast: it only received broadcasts and its own ping replies.
   EXPECT_EQ(counter(*sim, "h1", "udp.rx"), 0u);

@@ -24,7 +24,9 @@ using namespace std::chrono_literals;
 constexpr std::uint16_t kEchoPort = 7;
 const core::Instant kT0 = core::instant_from_ns(1'000'000'000);
 
-core::Bytes bytes_of(const std::string& s) { return std::as_bytes(std::span<const char>(s.data(), s.size())); }
+core::Bytes bytes_of(const std::string& s) {
+  return std::as_bytes(std::span<const char>(s.data(), s.size()));
+}
 std::vector<std::byte> pattern(std::size_t n, std::uint8_t seed = 0) {
   std::vector<std::byte> v(n);
   for (std::size_t i = 0; i < n; ++i) v[i] = std::byte(static_cast<std::uint8_t>(seed + i * 13 + (i >> 8)));
@@ -364,7 +366,8 @@ INSTANTIATE_TEST_SUITE_P(Mtu, UdpFragments,
                                            FragCase{std::nullopt, 1472, 0},  // exactly fits: not fragmented
                                            FragCase{std::nullopt, 1473, 2}),
                          [](const auto& i) {
-                           return "mtu" + std::to_string(i.param.mtu_a.value_or(1500)) + "_" + std::to_string(i.param.size);
+                           return "mtu" + std::to_string(i.param.mtu_a.value_or(1500)) + "_" +
+                                  std::to_string(i.param.size);
                          });
 
 // 65507 bytes are 45 fragments; ARP holds max_pending (32) packets while it resolves, so the datagram cannot

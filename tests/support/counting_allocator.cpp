@@ -43,17 +43,33 @@ constexpr std::size_t kDefault = alignof(std::max_align_t);
 }  // namespace
 
 namespace strata::test {
-std::uint64_t allocations() { return g_allocations.load(std::memory_order_relaxed); }
-std::uint64_t deallocations() { return g_deallocations.load(std::memory_order_relaxed); }
+std::uint64_t allocations() {
+  return g_allocations.load(std::memory_order_relaxed);
+}
+std::uint64_t deallocations() {
+  return g_deallocations.load(std::memory_order_relaxed);
+}
 }  // namespace strata::test
 
 // ---- new ----
-void* operator new(std::size_t n) { return allocate_or_throw(n, kDefault); }
-void* operator new[](std::size_t n) { return allocate_or_throw(n, kDefault); }
-void* operator new(std::size_t n, const std::nothrow_t&) noexcept { return allocate(n, kDefault); }
-void* operator new[](std::size_t n, const std::nothrow_t&) noexcept { return allocate(n, kDefault); }
-void* operator new(std::size_t n, std::align_val_t a) { return allocate_or_throw(n, static_cast<std::size_t>(a)); }
-void* operator new[](std::size_t n, std::align_val_t a) { return allocate_or_throw(n, static_cast<std::size_t>(a)); }
+void* operator new(std::size_t n) {
+  return allocate_or_throw(n, kDefault);
+}
+void* operator new[](std::size_t n) {
+  return allocate_or_throw(n, kDefault);
+}
+void* operator new(std::size_t n, const std::nothrow_t&) noexcept {
+  return allocate(n, kDefault);
+}
+void* operator new[](std::size_t n, const std::nothrow_t&) noexcept {
+  return allocate(n, kDefault);
+}
+void* operator new(std::size_t n, std::align_val_t a) {
+  return allocate_or_throw(n, static_cast<std::size_t>(a));
+}
+void* operator new[](std::size_t n, std::align_val_t a) {
+  return allocate_or_throw(n, static_cast<std::size_t>(a));
+}
 void* operator new(std::size_t n, std::align_val_t a, const std::nothrow_t&) noexcept {
   return allocate(n, static_cast<std::size_t>(a));
 }
@@ -62,15 +78,39 @@ void* operator new[](std::size_t n, std::align_val_t a, const std::nothrow_t&) n
 }
 
 // ---- delete ----
-void operator delete(void* p) noexcept { release(p); }
-void operator delete[](void* p) noexcept { release(p); }
-void operator delete(void* p, std::size_t) noexcept { release(p); }
-void operator delete[](void* p, std::size_t) noexcept { release(p); }
-void operator delete(void* p, const std::nothrow_t&) noexcept { release(p); }
-void operator delete[](void* p, const std::nothrow_t&) noexcept { release(p); }
-void operator delete(void* p, std::align_val_t) noexcept { release(p); }
-void operator delete[](void* p, std::align_val_t) noexcept { release(p); }
-void operator delete(void* p, std::size_t, std::align_val_t) noexcept { release(p); }
-void operator delete[](void* p, std::size_t, std::align_val_t) noexcept { release(p); }
-void operator delete(void* p, std::align_val_t, const std::nothrow_t&) noexcept { release(p); }
-void operator delete[](void* p, std::align_val_t, const std::nothrow_t&) noexcept { release(p); }
+void operator delete(void* p) noexcept {
+  release(p);
+}
+void operator delete[](void* p) noexcept {
+  release(p);
+}
+void operator delete(void* p, std::size_t) noexcept {
+  release(p);
+}
+void operator delete[](void* p, std::size_t) noexcept {
+  release(p);
+}
+void operator delete(void* p, const std::nothrow_t&) noexcept {
+  release(p);
+}
+void operator delete[](void* p, const std::nothrow_t&) noexcept {
+  release(p);
+}
+void operator delete(void* p, std::align_val_t) noexcept {
+  release(p);
+}
+void operator delete[](void* p, std::align_val_t) noexcept {
+  release(p);
+}
+void operator delete(void* p, std::size_t, std::align_val_t) noexcept {
+  release(p);
+}
+void operator delete[](void* p, std::size_t, std::align_val_t) noexcept {
+  release(p);
+}
+void operator delete(void* p, std::align_val_t, const std::nothrow_t&) noexcept {
+  release(p);
+}
+void operator delete[](void* p, std::align_val_t, const std::nothrow_t&) noexcept {
+  release(p);
+}

@@ -11,8 +11,8 @@
 //
 // Lengths (IPv4 total length, UDP length) and checksums (IPv4 header, UDP/TCP over the pseudo-header, ICMP)
 // are computed at bytes(); knobs below override or break each of them on purpose. Without eth() the result is
-// the bare IPv4 datagram (or ARP packet). Helpers at the bottom build ARP requests/replies, ICMP echo requests
-// and the fragments of a datagram.
+// the bare IPv4 datagram (or ARP packet). Helpers at the bottom build ARP requests/replies, ICMP echo
+// requests and the fragments of a datagram.
 #pragma once
 
 #include <algorithm>
@@ -38,9 +38,15 @@
 
 // GoogleTest prints addresses as text ("10.0.0.1", "02:00:00:00:00:01") instead of raw bytes.
 namespace strata::wire {
-inline void PrintTo(const Ipv4Address& a, std::ostream* os) { *os << a.to_string(); }
-inline void PrintTo(const MacAddress& m, std::ostream* os) { *os << m.to_string(); }
-inline void PrintTo(const Ipv4Cidr& c, std::ostream* os) { *os << c.to_string(); }
+inline void PrintTo(const Ipv4Address& a, std::ostream* os) {
+  *os << a.to_string();
+}
+inline void PrintTo(const MacAddress& m, std::ostream* os) {
+  *os << m.to_string();
+}
+inline void PrintTo(const Ipv4Cidr& c, std::ostream* os) {
+  *os << c.to_string();
+}
 }  // namespace strata::wire
 
 namespace strata::test {
@@ -80,7 +86,9 @@ inline Frame pattern(std::size_t n, std::uint8_t start = 0) {
   for (std::size_t i = 0; i < n; ++i) out[i] = std::byte(static_cast<std::uint8_t>(start + i));
   return out;
 }
-inline core::Bytes view(const Frame& f) { return {f.data(), f.size()}; }
+inline core::Bytes view(const Frame& f) {
+  return {f.data(), f.size()};
+}
 
 // IPv4 flags/fragment-offset word (the 16 bits at offset 6): ipv4(..., kDf) or ipv4(..., kMf | (1480 / 8)).
 inline constexpr std::uint16_t kDf = 0x4000;
@@ -92,7 +100,8 @@ class FrameBuilder {
  public:
   // ---- link ----
   /// Ethernet II header. The type, when not given, is 0x0800 (IPv4) or 0x0806 (ARP) from what follows.
-  FrameBuilder& eth(wire::MacAddress src, wire::MacAddress dst, std::optional<std::uint16_t> type = std::nullopt) {
+  FrameBuilder& eth(wire::MacAddress src, wire::MacAddress dst,
+                    std::optional<std::uint16_t> type = std::nullopt) {
     eth_ = wire::EthernetHeader{};
     eth_->src = src;
     eth_->dst = dst;
@@ -243,7 +252,8 @@ class FrameBuilder {
         if (udp_length_) core::store_be16(seg.data() + 4, *udp_length_);
         if (udp_checksum_ == Check::None) core::store_be16(seg.data() + 6, 0);
         if (udp_checksum_ == Check::Bad)
-          core::store_be16(seg.data() + 6, static_cast<std::uint16_t>(core::load_be16(seg.data() + 6) ^ 0x5a5a));
+          core::store_be16(seg.data() + 6,
+                           static_cast<std::uint16_t>(core::load_be16(seg.data() + 6) ^ 0x5a5a));
         break;
       }
       case L4::Icmp: {
@@ -251,7 +261,8 @@ class FrameBuilder {
         std::copy(payload_.begin(), payload_.end(), seg.begin() + wire::kIcmpHeaderLen);
         icmp_.emit_with_checksum(seg);
         if (icmp_bad_checksum_)
-          core::store_be16(seg.data() + 2, static_cast<std::uint16_t>(core::load_be16(seg.data() + 2) ^ 0x5a5a));
+          core::store_be16(seg.data() + 2,
+                           static_cast<std::uint16_t>(core::load_be16(seg.data() + 2) ^ 0x5a5a));
         break;
       }
       case L4::Tcp: {
@@ -279,10 +290,18 @@ class FrameBuilder {
     wire::Ipv4Header h = *ip_;
     if (h.protocol == kAutoProto) {
       switch (l4_) {
-        case L4::Udp: h.protocol = wire::ip_proto::kUdp; break;
-        case L4::Icmp: h.protocol = wire::ip_proto::kIcmp; break;
-        case L4::Tcp: h.protocol = wire::ip_proto::kTcp; break;
-        case L4::None: h.protocol = 0xfd; break;  // RFC 3692 experimental
+        case L4::Udp:
+          h.protocol = wire::ip_proto::kUdp;
+          break;
+        case L4::Icmp:
+          h.protocol = wire::ip_proto::kIcmp;
+          break;
+        case L4::Tcp:
+          h.protocol = wire::ip_proto::kTcp;
+          break;
+        case L4::None:
+          h.protocol = 0xfd;
+          break;  // RFC 3692 experimental
       }
     }
     h.options = core::Bytes{ip_options_.data(), ip_options_.size()};
@@ -297,15 +316,16 @@ class FrameBuilder {
       fix_ip_checksum(out, hl);
     }
     if (ip_bad_checksum_)
-      core::store_be16(out.data() + 10, static_cast<std::uint16_t>(core::load_be16(out.data() + 10) ^ 0x5a5a));
+      core::store_be16(out.data() + 10,
+                       static_cast<std::uint16_t>(core::load_be16(out.data() + 10) ^ 0x5a5a));
     return out;
   }
 
   /// The whole frame: Ethernet header (if eth() was called) + l3_bytes(), padded if asked.
   Frame bytes() const { return wrap(l3_bytes()); }
 
-  /// The datagram cut into fragments of at most `chunk` payload bytes each (a multiple of 8 but for the last),
-  /// each wrapped in this builder's Ethernet header. The IPv4 header is repeated (options included).
+  /// The datagram cut into fragments of at most `chunk` payload bytes each (a multiple of 8 but for the
+  /// last), each wrapped in this builder's Ethernet header. The IPv4 header is repeated (options included).
   std::vector<Frame> fragments(std::size_t chunk) const;
 
   /// Wraps a network-layer packet in this builder's Ethernet header (and tags), padded if asked.
@@ -358,7 +378,8 @@ class FrameBuilder {
   Frame payload_;
 };
 
-// ---- fragments ----------------------------------------------------------------------------------------------
+// ---- fragments
+// ----------------------------------------------------------------------------------------------
 
 /// Cuts a whole IPv4 datagram (no link header) into fragments carrying at most `chunk` payload bytes each
 /// (rounded down to a multiple of 8), RFC 791 §3.2: same ident, offsets in 8-byte units, MF on all but the
@@ -393,10 +414,12 @@ inline std::vector<Frame> FrameBuilder::fragments(std::size_t chunk) const {
   return out;
 }
 
-// ---- common frames ------------------------------------------------------------------------------------------
+// ---- common frames
+// ------------------------------------------------------------------------------------------
 
 /// "Who has target_ip? Tell sender_ip": broadcast, target MAC zero.
-inline Frame arp_request(wire::MacAddress sender_mac, wire::Ipv4Address sender_ip, wire::Ipv4Address target_ip) {
+inline Frame arp_request(wire::MacAddress sender_mac, wire::Ipv4Address sender_ip,
+                         wire::Ipv4Address target_ip) {
   return FrameBuilder()
       .eth(sender_mac, wire::MacAddress::broadcast())
       .arp(wire::ArpOp::Request, sender_mac, sender_ip, wire::MacAddress{}, target_ip)
@@ -421,13 +444,23 @@ inline Frame arp_announcement(wire::MacAddress sender_mac, wire::Ipv4Address add
 inline Frame icmp_echo_request(wire::MacAddress src_mac, wire::MacAddress dst_mac, wire::Ipv4Address src,
                                wire::Ipv4Address dst, std::uint16_t id, std::uint16_t seq,
                                std::span<const std::byte> data = {}, std::uint8_t ttl = 64) {
-  return FrameBuilder().eth(src_mac, dst_mac).ipv4(src, dst, kAutoProto, ttl).icmp_echo_request(id, seq).payload(data).bytes();
+  return FrameBuilder()
+      .eth(src_mac, dst_mac)
+      .ipv4(src, dst, kAutoProto, ttl)
+      .icmp_echo_request(id, seq)
+      .payload(data)
+      .bytes();
 }
 /// A UDP datagram frame.
 inline Frame udp_frame(wire::MacAddress src_mac, wire::MacAddress dst_mac, wire::Ipv4Address src,
                        wire::Ipv4Address dst, std::uint16_t sport, std::uint16_t dport,
                        std::span<const std::byte> data = {}, std::uint8_t ttl = 64, std::uint16_t ident = 0) {
-  return FrameBuilder().eth(src_mac, dst_mac).ipv4(src, dst, kAutoProto, ttl, ident).udp(sport, dport).payload(data).bytes();
+  return FrameBuilder()
+      .eth(src_mac, dst_mac)
+      .ipv4(src, dst, kAutoProto, ttl, ident)
+      .udp(sport, dport)
+      .payload(data)
+      .bytes();
 }
 
 }  // namespace strata::test

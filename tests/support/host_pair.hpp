@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
-// HostPair: two Hosts joined by an in-memory wire. Each Host attaches a nic::QueueNic; pump(now) carries every
-// frame one NIC transmitted into the other host's handle_frame (at now plus an optional fixed link delay) and
-// repeats until both queues are empty. advance_to(t) fires both hosts' timers and pumps. One shared BufferPool.
+// HostPair: two Hosts joined by an in-memory wire. Each Host attaches a nic::QueueNic; pump(now) carries
+// every frame one NIC transmitted into the other host's handle_frame (at now plus an optional fixed link
+// delay) and repeats until both queues are empty. advance_to(t) fires both hosts' timers and pumps. One
+// shared BufferPool.
 //
 //   A: 10.0.0.1/24, 02:00:00:00:00:01      B: 10.0.0.2/24, 02:00:00:00:00:02
 //
@@ -61,8 +62,10 @@ class HostPair {
         nic_b_(nic::NicInfo{"eth0", kMacB, 1500, nic::LinkType::Ethernet}, options_.nic_capacity),
         a_(core::HostId{1}, options_.config_a, pool_, "a"),
         b_(core::HostId{2}, options_.config_b, pool_, "b") {
-    nic_id_a_ = a_.attach(nic_a_, InterfaceConfig{wire::Ipv4Cidr{kAddrA, kPrefix}, options_.mtu_a, options_.announce});
-    nic_id_b_ = b_.attach(nic_b_, InterfaceConfig{wire::Ipv4Cidr{kAddrB, kPrefix}, options_.mtu_b, options_.announce});
+    nic_id_a_ = a_.attach(
+        nic_a_, InterfaceConfig{wire::Ipv4Cidr{kAddrA, kPrefix}, options_.mtu_a, options_.announce});
+    nic_id_b_ = b_.attach(
+        nic_b_, InterfaceConfig{wire::Ipv4Cidr{kAddrB, kPrefix}, options_.mtu_b, options_.announce});
   }
   HostPair(const HostPair&) = delete;
   HostPair& operator=(const HostPair&) = delete;

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
-// TestNic: an in-memory NIC for layer tests (BLUEPRINT §9; gVisor's channel endpoint, smoltcp's TestingDevice).
-// It is a nic::Nic (wrapping a nic::QueueNic), so a Host attaches it directly:
+// TestNic: an in-memory NIC for layer tests (BLUEPRINT §9; gVisor's channel endpoint, smoltcp's
+// TestingDevice). It is a nic::Nic (wrapping a nic::QueueNic), so a Host attaches it directly:
 //
 //   core::BufferPool pool;
 //   Host host(core::HostId{1}, HostConfig{}, pool);
@@ -142,7 +142,9 @@ inline std::optional<wire::TcpView> parse_tcp(const Frame& f, bool raw = false) 
   return *t;
 }
 
-inline bool is_arp(const Frame& f) { return parse_arp(f).has_value(); }
+inline bool is_arp(const Frame& f) {
+  return parse_arp(f).has_value();
+}
 inline bool is_arp_request(const Frame& f) {
   auto a = parse_arp(f);
   return a && a->opcode() == static_cast<std::uint16_t>(wire::ArpOp::Request);
@@ -218,7 +220,11 @@ class TestHost {
 };
 
 /// Time helpers: instants from seconds/milliseconds since the epoch of the virtual clock.
-inline core::Instant at_ms(std::int64_t ms) { return core::Instant(std::chrono::milliseconds(ms)); }
-inline core::Instant at_s(std::int64_t s) { return core::Instant(std::chrono::seconds(s)); }
+inline core::Instant at_ms(std::int64_t ms) {
+  return core::Instant(std::chrono::milliseconds(ms));
+}
+inline core::Instant at_s(std::int64_t s) {
+  return core::Instant(std::chrono::seconds(s));
+}
 
 }  // namespace strata::test

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
-// Trace hooks (DESIGN.md §4): every layer boundary a packet crosses is one event, in order, with one packet id
-// followed across layers; a drop is counted, traced and given as the frame's verdict at one place.
+// Trace hooks (DESIGN.md §4): every layer boundary a packet crosses is one event, in order, with one packet
+// id followed across layers; a drop is counted, traced and given as the frame's verdict at one place.
 #include <gtest/gtest.h>
 
 #include <string>
@@ -39,7 +39,9 @@ class Recorder final : public core::TraceSink {
   std::vector<Recorded> events;
 };
 
-core::Instant at_ms(int ms) { return core::instant_from_ns(std::int64_t{ms} * 1'000'000); }
+core::Instant at_ms(int ms) {
+  return core::instant_from_ns(std::int64_t{ms} * 1'000'000);
+}
 
 TEST(HostTrace, UdpDatagramCrossesEveryLayerBoundaryInOrder) {
   test::HostPair pair;
@@ -63,13 +65,13 @@ TEST(HostTrace, UdpDatagramCrossesEveryLayerBoundaryInOrder) {
   ASSERT_EQ(sb.recv(fb, buf).value(), sizeof msg);
 
   // The data leaves the socket (socket/tx/send), goes down; the facade traces the call itself on return.
-  EXPECT_EQ(rec.lines(1), (std::vector<std::string>{"socket/none/socket_call:socket", "socket/tx/send", "udp/tx/send",
-                                                    "ipv4/tx/send", "link/tx/send", "nic/tx/send",
-                                                    "socket/none/socket_call:sendto"}));
-  EXPECT_EQ(rec.lines(2),
-            (std::vector<std::string>{"socket/none/socket_call:socket", "socket/none/socket_call:bind", "nic/rx/deliver",
-                                      "link/rx/deliver", "ipv4/rx/deliver", "udp/rx/deliver", "socket/rx/queue",
-                                      "socket/none/socket_call:recvfrom"}));
+  EXPECT_EQ(rec.lines(1), (std::vector<std::string>{"socket/none/socket_call:socket", "socket/tx/send",
+                                                    "udp/tx/send", "ipv4/tx/send", "link/tx/send",
+                                                    "nic/tx/send", "socket/none/socket_call:sendto"}));
+  EXPECT_EQ(rec.lines(2), (std::vector<std::string>{"socket/none/socket_call:socket",
+                                                    "socket/none/socket_call:bind", "nic/rx/deliver",
+                                                    "link/rx/deliver", "ipv4/rx/deliver", "udp/rx/deliver",
+                                                    "socket/rx/queue", "socket/none/socket_call:recvfrom"}));
   // One packet id follows the datagram through B's receive path.
   std::vector<std::uint64_t> ids;
   for (const auto& e : rec.events)

@@ -42,7 +42,9 @@ class Recorder final : public EventTarget {
   std::function<void(std::uint64_t, Instant)> react;
 };
 
-Instant at(std::int64_t ns) { return instant_from_ns(ns); }
+Instant at(std::int64_t ns) {
+  return instant_from_ns(ns);
+}
 
 TEST(Scheduler, StartsIdleAtTimeZero) {
   Scheduler s;
@@ -294,7 +296,7 @@ TEST(Scheduler, EventScheduledAtTheCurrentInstantRunsAfterThoseAlreadyQueuedForI
   Recorder r;
   r.react = [&](std::uint64_t tag, Instant now) {
     if (tag == 1) {
-      s.schedule_at(now, r, 10);       // same instant: behind 2 and 3
+      s.schedule_at(now, r, 10);        // same instant: behind 2 and 3
       s.schedule_at(now - 1ns, r, 11);  // the past: clamped to now, behind 10
     }
   };

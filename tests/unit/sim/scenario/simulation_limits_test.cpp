@@ -14,8 +14,8 @@ namespace {
 using namespace std::chrono_literals;
 using ::testing::HasSubstr;
 
-/// a -- s1 == s2 -- b: two switches joined twice over zero-delay links, so the first broadcast circles forever
-/// at t = 0 and no `until` can stop the run.
+/// a -- s1 == s2 -- b: two switches joined twice over zero-delay links, so the first broadcast circles
+/// forever at t = 0 and no `until` can stop the run.
 net::TopologyBuilder switch_loop() {
   net::TopologyBuilder b;
   b.host("a").iface("eth0", "10.0.0.1/24");

@@ -55,16 +55,17 @@ TEST(StepperPing, CrossesEveryLayerBoundaryInOrder) {
   ASSERT_TRUE(s.ok()) << s.error();
   const std::vector<std::string> expected = {
       // Start-up: each host announces its address (RFC 5227) as its interface comes up...
-      "client arp tx send", "client link tx send", "client nic tx send",
-      "server arp tx send", "server link tx send", "server nic tx send",
+      "client arp tx send", "client link tx send", "client nic tx send", "server arp tx send",
+      "server link tx send", "server nic tx send",
       // ...and the announcements arrive 1 ms later.
       "server nic rx deliver", "server link rx deliver", "server arp rx deliver", "server arp rx drop",
       "client nic rx deliver", "client link rx deliver", "client arp rx deliver", "client arp rx drop",
       // 100 ms: the ping app opens its socket and sends: the message leaves the socket, goes down and waits
       // for ARP, whose request goes out. The facade traces each call when it returns, after what it caused.
-      "client socket none socket_call:socket", "client socket tx send", "client icmp tx send", "client ipv4 tx send",
-      "client arp tx queue", "client arp tx send", "client link tx send", "client nic tx send",
-      "client socket none socket_call:sendto", "client socket none socket_call:recvfrom",
+      "client socket none socket_call:socket", "client socket tx send", "client icmp tx send",
+      "client ipv4 tx send", "client arp tx queue", "client arp tx send", "client link tx send",
+      "client nic tx send", "client socket none socket_call:sendto",
+      "client socket none socket_call:recvfrom",
       // 101 ms: the server answers the ARP request.
       "server nic rx deliver", "server link rx deliver", "server arp rx deliver", "server arp tx send",
       "server link tx send", "server nic tx send",
@@ -120,7 +121,8 @@ TEST(StepperOutput, StepLinesAndSocketCalls) {
 TEST(StepperNext, RunsTheRestOfAnEventOrTheNextOneWhole) {
   Stepper s(factory_for(ping_pair()));
   const std::string startup = exec(s, "next");
-  EXPECT_CONTAINS(startup, "start-up at 0.000000 ms: 6 boundaries\n  client  arp    tx send     ARP announce");
+  EXPECT_CONTAINS(startup,
+                  "start-up at 0.000000 ms: 6 boundaries\n  client  arp    tx send     ARP announce");
   EXPECT_EQ(s.position(), (Position{0, 6}));
   const std::string first = exec(s, "next");
   EXPECT_CONTAINS(first, "event 1 at 1.000000 ms: 4 boundaries\n  server  nic    rx deliver  ARP announce");

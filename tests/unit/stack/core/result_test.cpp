@@ -110,7 +110,8 @@ TEST(Result, SmallScalarsKeepEveryBitOfValueAndError) {
   expect_round_trip<bool, Reason>(true, Reason::None);
   expect_round_trip<bool, Reason>(false, Reason::TcpNoSocket);
   expect_round_trip<Reason, Errno>(Reason::UdpBadChecksum, Errno::ECONNREFUSED_);
-  // A negative error value (an int16 enum below zero would sign-extend into the ok flag if packed carelessly).
+  // A negative error value (an int16 enum below zero would sign-extend into the ok flag if packed
+  // carelessly).
   expect_round_trip<short, Errno>(-5, static_cast<Errno>(-1));
 }
 

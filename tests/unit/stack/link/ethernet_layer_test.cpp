@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
-// EthernetLayer through a Host on a TestNic: destination MAC filtering, VLAN tags, EtherType demux, truncation,
-// and the RxOutcome handle_frame reports.
+// EthernetLayer through a Host on a TestNic: destination MAC filtering, VLAN tags, EtherType demux,
+// truncation, and the RxOutcome handle_frame reports.
 #include "stack/link/ethernet_layer.hpp"
 
 #include <gtest/gtest.h>
@@ -135,7 +135,8 @@ TEST_F(EthernetLayer, DropsTooManyTags) {
   // A fifth: build four, then splice in one more tag by hand.
   auto five = b.bytes();
   const std::uint8_t tag[] = {0x81, 0x00, 0x00, 0x0e};
-  five.insert(five.begin() + 12, reinterpret_cast<const std::byte*>(tag), reinterpret_cast<const std::byte*>(tag) + 4);
+  five.insert(five.begin() + 12, reinterpret_cast<const std::byte*>(tag),
+              reinterpret_cast<const std::byte*>(tag) + 4);
   auto out = nic_.inject(five, at_ms(2));
   EXPECT_EQ(out.layer, Layer::Link);
   EXPECT_EQ(out.verdict, Verdict::Drop);

@@ -122,7 +122,8 @@ TEST_F(Icmp, AnswersAFragmentedEchoRequestWithAFragmentedReply) {
 }
 
 TEST_F(Icmp, DoesNotAnswerAnEchoToTheLimitedBroadcast) {
-  nic_.inject(echo(1, 1, pattern(8), wire::Ipv4Address::broadcast(), wire::MacAddress::broadcast()), at_ms(5));
+  nic_.inject(echo(1, 1, pattern(8), wire::Ipv4Address::broadcast(), wire::MacAddress::broadcast()),
+              at_ms(5));
   EXPECT_EQ(nic_.pending(), 0u);
   EXPECT_EQ(counter("icmp.echo_request_rx"), 1u);
 }
@@ -172,7 +173,11 @@ TEST_F(Icmp, DropsABadChecksum) {
 }
 
 TEST_F(Icmp, DropsAMessageShorterThanItsHeader) {
-  auto f = FrameBuilder().eth(kPeerMac, kOurMac).ipv4(kPeerIp, kOurIp, wire::ip_proto::kIcmp).payload({8, 0, 0, 0}).bytes();
+  auto f = FrameBuilder()
+               .eth(kPeerMac, kOurMac)
+               .ipv4(kPeerIp, kOurIp, wire::ip_proto::kIcmp)
+               .payload({8, 0, 0, 0})
+               .bytes();
   auto out = nic_.inject(f, at_ms(5));
   EXPECT_EQ(out.reason, Reason::IcmpTruncated);
   EXPECT_EQ(counter("icmp.drop.truncated"), 1u);
@@ -239,7 +244,8 @@ TEST_F(Icmp, PortUnreachableQuotesTheIpHeaderAndEightBytes) {
 }
 
 TEST_F(Icmp, PortUnreachableQuotesIpOptionsToo) {
-  const auto in = udp_to_closed_port(100).ip_options({std::byte{1}, std::byte{1}, std::byte{1}, std::byte{1}});
+  const auto in =
+      udp_to_closed_port(100).ip_options({std::byte{1}, std::byte{1}, std::byte{1}, std::byte{1}});
   nic_.inject(in.bytes(), at_ms(5));
   auto sent = nic_.take_sent();
   ASSERT_EQ(sent.size(), 1u);
@@ -363,7 +369,8 @@ TEST_F(Icmp, HandsAPortUnreachableToTheConnectedSocketThatCausedIt) {
 }
 
 TEST_F(Icmp, NeverAnswersADatagramToTheLimitedBroadcast) {
-  nic_.inject(udp_to_closed_port(10, wire::Ipv4Address::broadcast(), wire::MacAddress::broadcast()).bytes(), at_ms(5));
+  nic_.inject(udp_to_closed_port(10, wire::Ipv4Address::broadcast(), wire::MacAddress::broadcast()).bytes(),
+              at_ms(5));
   EXPECT_EQ(nic_.pending(), 0u);
   EXPECT_EQ(counter("udp.drop.port_unreachable"), 1u);
 }
@@ -391,7 +398,8 @@ TEST_F(Icmp, NeverAnswersADatagramSentAsALinkLayerBroadcast) {
 
 TEST_F(Icmp, NeverAnswersADatagramFromNoHost) {
   for (auto src : {wire::Ipv4Address::any(), ip("224.0.0.5")}) {
-    auto f = FrameBuilder().eth(kPeerMac, kOurMac).ipv4(src, kOurIp).udp(5555, kClosedPort).payload("x").bytes();
+    auto f =
+        FrameBuilder().eth(kPeerMac, kOurMac).ipv4(src, kOurIp).udp(5555, kClosedPort).payload("x").bytes();
     nic_.inject(f, at_ms(5));
     EXPECT_EQ(nic_.pending(), 0u) << src.to_string();
   }

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
-// Ipv4Layer through a Host on TestNics: header validation, delivery, forwarding (TTL, routes, ICMP errors, DF),
-// fragmentation on send and reassembly on receive (with its timeout), unknown protocols.
+// Ipv4Layer through a Host on TestNics: header validation, delivery, forwarding (TTL, routes, ICMP errors,
+// DF), fragmentation on send and reassembly on receive (with its timeout), unknown protocols.
 #include "stack/net/ipv4_layer.hpp"
 
 #include <gtest/gtest.h>
@@ -50,7 +50,8 @@ Frame l3_copy(const Frame& f) {
   return Frame(b.begin(), b.end());
 }
 
-// ---- one interface -------------------------------------------------------------------------------------------
+// ---- one interface
+// -------------------------------------------------------------------------------------------
 
 class Ipv4Layer : public ::testing::Test {
  protected:
@@ -67,7 +68,10 @@ class Ipv4Layer : public ::testing::Test {
   }
   FrameBuilder from_peer(std::uint8_t ttl = 64, std::uint16_t ident = 1, std::uint16_t flags = 0) {
     FrameBuilder b;
-    b.eth(kPeerMac, kOurMac).ipv4(kPeerIp, kOurIp, kAutoProto, ttl, ident, flags).udp(5000, kPort).payload("data");
+    b.eth(kPeerMac, kOurMac)
+        .ipv4(kPeerIp, kOurIp, kAutoProto, ttl, ident, flags)
+        .udp(5000, kPort)
+        .payload("data");
     return b;
   }
   /// The next datagram on the bound socket (whole payload).
@@ -128,7 +132,8 @@ TEST_F(Ipv4Layer, DropsAHeaderCutShort) {
 
 TEST_F(Ipv4Layer, DropsADatagramShorterThanItsTotalLength) {
   // 20 + 8 + 4 bytes on the wire, the header claims 10 more.
-  expect_drop(nic_.inject(from_peer().ip_total_length(20 + 8 + 4 + 10).bytes(), at_ms(1)), Reason::Ipv4Truncated);
+  expect_drop(nic_.inject(from_peer().ip_total_length(20 + 8 + 4 + 10).bytes(), at_ms(1)),
+              Reason::Ipv4Truncated);
   EXPECT_FALSE(received().has_value());
 }
 
@@ -205,7 +210,12 @@ TEST_F(Ipv4Layer, ReportsTheTcpLengthOfAFrameShorterOnTheWireThanItsTotalLength)
 }
 
 TEST_F(Ipv4Layer, DropsADatagramForAnotherHostWhenNotForwarding) {
-  auto f = FrameBuilder().eth(kPeerMac, kOurMac).ipv4(kPeerIp, ip("10.0.0.99")).udp(5000, kPort).payload("x").bytes();
+  auto f = FrameBuilder()
+               .eth(kPeerMac, kOurMac)
+               .ipv4(kPeerIp, ip("10.0.0.99"))
+               .udp(5000, kPort)
+               .payload("x")
+               .bytes();
   expect_drop(nic_.inject(f, at_ms(1)), Reason::Ipv4NotForUs);
   EXPECT_EQ(nic_.pending(), 0u) << "no ICMP for a datagram that is not ours";
 }
@@ -538,13 +548,18 @@ TEST_F(Ipv4Layer, AnswersAnUnknownProtocolWithProtocolUnreachable) {
 
 TEST_F(Ipv4Layer, DoesNotAnswerAnUnknownProtocolSentToBroadcast) {
   for (auto dst : {wire::Ipv4Address::broadcast(), ip("10.0.0.255")}) {
-    auto f = FrameBuilder().eth(kPeerMac, wire::MacAddress::broadcast()).ipv4(kPeerIp, dst, 99).payload("x").bytes();
+    auto f = FrameBuilder()
+                 .eth(kPeerMac, wire::MacAddress::broadcast())
+                 .ipv4(kPeerIp, dst, 99)
+                 .payload("x")
+                 .bytes();
     EXPECT_EQ(nic_.inject(f, at_ms(1)).reason, Reason::Ipv4UnknownProtocol);
     EXPECT_EQ(nic_.pending(), 0u) << dst.to_string();
   }
 }
 
-// ---- a router: two interfaces, forwarding on ---------------------------------------------------------------
+// ---- a router: two interfaces, forwarding on
+// ---------------------------------------------------------------
 
 class Ipv4Forwarding : public ::testing::Test {
  protected:
@@ -567,7 +582,10 @@ class Ipv4Forwarding : public ::testing::Test {
   FrameBuilder to_far(std::uint8_t ttl = 64, std::uint16_t flags = 0, std::size_t n = 100,
                       wire::Ipv4Address dst = kFarIp) {
     FrameBuilder b;
-    b.eth(kPeerMac, kOurMac).ipv4(kPeerIp, dst, kAutoProto, ttl, 0x5555, flags).udp(1111, 2222).payload(pattern(n));
+    b.eth(kPeerMac, kOurMac)
+        .ipv4(kPeerIp, dst, kAutoProto, ttl, 0x5555, flags)
+        .udp(1111, 2222)
+        .payload(pattern(n));
     return b;
   }
   /// Answers the ARP request the router sent on eth1 for `who`.
@@ -627,7 +645,8 @@ TEST_F(Ipv4Forwarding, ForwardsOptionsUnchanged) {
 }
 
 TEST_F(Ipv4Forwarding, ForwardsOffLinkDestinationsToTheRouteGateway) {
-  ASSERT_TRUE(host_->ipv4().routes().add(net::Route{cidr("192.168.0.0/16"), ip("10.0.1.254"), nic1_.id(), 0}));
+  ASSERT_TRUE(
+      host_->ipv4().routes().add(net::Route{cidr("192.168.0.0/16"), ip("10.0.1.254"), nic1_.id(), 0}));
   nic0_.inject(to_far(64, 0, 10, ip("192.168.3.4")).bytes(), at_ms(1));
   auto sent = nic1_.take_sent();
   ASSERT_EQ(sent.size(), 1u);

@@ -165,7 +165,8 @@ TEST(RoutingTable, RemoveDeletesOnlyThatDestinationOnThatNic) {
 TEST(RoutingTable, RefusesANewRouteWhenFull) {
   RoutingTable t;
   for (std::uint32_t i = 0; i < RoutingTable::kMaxRoutes; ++i)
-    ASSERT_TRUE(t.add(Route{wire::Ipv4Cidr{wire::Ipv4Address{0x0a000000u | (i << 8)}, 24}, std::nullopt, kNic0, 0}));
+    ASSERT_TRUE(
+        t.add(Route{wire::Ipv4Cidr{wire::Ipv4Address{0x0a000000u | (i << 8)}, 24}, std::nullopt, kNic0, 0}));
   EXPECT_EQ(t.routes().size(), RoutingTable::kMaxRoutes);
   EXPECT_FALSE(t.add(connected("192.168.0.0/24", kNic0)));
   EXPECT_FALSE(t.lookup(ip("192.168.0.1")).has_value());

@@ -30,11 +30,13 @@ fs::path corpus_dir() {
   return "/work/shared/corpus/tcpdump-tests";
 }
 /// The repository root, from this file's path (tests/unit/stack/nic/).
-fs::path repo_root() { return fs::path(__FILE__).parent_path().parent_path().parent_path().parent_path().parent_path(); }
+fs::path repo_root() {
+  return fs::path(__FILE__).parent_path().parent_path().parent_path().parent_path().parent_path();
+}
 
-#define REQUIRE_FILE(path)                                                        \
-  do {                                                                            \
-    if (!fs::exists(path)) GTEST_SKIP() << "capture not available: " << (path);  \
+#define REQUIRE_FILE(path)                                                      \
+  do {                                                                          \
+    if (!fs::exists(path)) GTEST_SKIP() << "capture not available: " << (path); \
   } while (0)
 
 /// A fresh directory per test, removed at the end.
@@ -73,7 +75,9 @@ Bytes frame_bytes(std::size_t n, std::uint8_t seed) {
   for (std::size_t i = 0; i < n; ++i) b[i] = std::byte(static_cast<std::uint8_t>(seed + i * 3));
   return b;
 }
-core::Bytes view(const Bytes& b) { return {b.data(), b.size()}; }
+core::Bytes view(const Bytes& b) {
+  return {b.data(), b.size()};
+}
 
 // ---- writing and reading back ----
 
@@ -186,7 +190,7 @@ TEST_F(PcapTest, PcapFileNicWritesWhatItTransmits) {
     }
     EXPECT_EQ(nic.sent(), 3u);
     EXPECT_EQ(pool.in_use(), 0u) << "transmitted frames go back to the pool";
-  }  // the NIC closes its file
+  }                             // the NIC closes its file
   PcapFileNic sink(NicInfo{});  // no writer: frames vanish, still counted
   auto p = pool.allocate(10);
   ASSERT_TRUE(sink.transmit(std::move(*p), {}));
@@ -230,7 +234,8 @@ INSTANTIATE_TEST_SUITE_P(
     Corpus, PcapLinkType,
     ::testing::Values(LinkCase{"ldp-common-session.pcap", LinkType::Ethernet, "EN10MB", 22},
                       LinkCase{"babel.pcap", LinkType::LinuxSll, "LINUX_SLL", 25},
-                      LinkCase{(repo_root() / "captures/cooked-any.pcap").string(), LinkType::LinuxSll2, "LINUX_SLL2", 6},
+                      LinkCase{(repo_root() / "captures/cooked-any.pcap").string(), LinkType::LinuxSll2,
+                               "LINUX_SLL2", 6},
                       LinkCase{"LINKTYPE_RAW_ipv4.pcap", LinkType::RawIpv4, "RAW", 1},
                       LinkCase{"LINKTYPE_IPV4.pcap", LinkType::RawIpv4, "IPV4", 1},
                       LinkCase{"reason_code-0.pcap", LinkType::Unsupported, "IEEE802_11_RADIO", 1}),
@@ -330,7 +335,8 @@ std::size_t write_three(const fs::path& p) {
   std::string err;
   auto w = PcapWriter::open(p.string(), err);
   EXPECT_TRUE(w) << err;
-  for (int i = 1; i <= 3; ++i) w->write(view(frame_bytes(100 * i, static_cast<std::uint8_t>(i))), core::instant_from_ns(i));
+  for (int i = 1; i <= 3; ++i)
+    w->write(view(frame_bytes(100 * i, static_cast<std::uint8_t>(i))), core::instant_from_ns(i));
   w.reset();
   return 24 + (16 + 100) + (16 + 200);
 }

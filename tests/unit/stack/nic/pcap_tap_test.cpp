@@ -37,7 +37,9 @@ Frame ethernet_frame(std::size_t n, std::uint8_t seed) {
   for (std::size_t i = 14; i < n; ++i) f[i] = std::byte(static_cast<std::uint8_t>(seed + i));
   return f;
 }
-core::Bytes view(const Frame& f) { return {f.data(), f.size()}; }
+core::Bytes view(const Frame& f) {
+  return {f.data(), f.size()};
+}
 
 class PcapTapTest : public ::testing::Test {
  protected:
@@ -113,7 +115,8 @@ TEST_F(PcapTapTest, WritesBothDirectionsInCallOrderWithTheirInstants) {
 
   // The sends reached the wrapped NIC unchanged, in order; the receives did not.
   std::vector<Frame> sent;
-  while (auto p = inner_.take()) sent.emplace_back(std::as_const(*p).bytes().begin(), std::as_const(*p).bytes().end());
+  while (auto p = inner_.take())
+    sent.emplace_back(std::as_const(*p).bytes().begin(), std::as_const(*p).bytes().end());
   ASSERT_EQ(sent.size(), 3u);
   EXPECT_EQ(sent[0], steps[0].frame);
   EXPECT_EQ(sent[1], steps[3].frame);
@@ -201,7 +204,8 @@ TEST_F(PcapTapTest, TsharkReadsTheCapture) {
       tap->record_rx(view(f), core::instant_from_ns(1'700'000'000'000'000'000 + i));
   }
   tap.reset();
-  const std::string cmd = "tshark -r '" + path("tshark.pcap").string() + "' > '" + path("tshark.txt").string() + "' 2>&1";
+  const std::string cmd =
+      "tshark -r '" + path("tshark.pcap").string() + "' > '" + path("tshark.txt").string() + "' 2>&1";
   const int rc = std::system(cmd.c_str());
   ASSERT_TRUE(WIFEXITED(rc));
   EXPECT_EQ(WEXITSTATUS(rc), 0);

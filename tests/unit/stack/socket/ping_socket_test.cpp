@@ -31,7 +31,8 @@ Errno error_of(const SockResult<T>& r) {
 }
 
 /// An echo request as an app writes it: type 8, code 0, checksum and identifier left for the stack.
-Frame echo_request(std::uint16_t seq, const Frame& payload, std::uint16_t id = 0, std::uint16_t checksum = 0) {
+Frame echo_request(std::uint16_t seq, const Frame& payload, std::uint16_t id = 0,
+                   std::uint16_t checksum = 0) {
   Frame m(wire::kIcmpHeaderLen + payload.size());
   core::store_u8(m.data(), wire::icmp_type::kEchoRequest);
   core::store_u8(m.data() + 1, 0);
@@ -63,8 +64,14 @@ class PingSocket : public ::testing::Test {
     return fd;
   }
   /// An echo reply from the peer, as the peer's stack would answer.
-  Frame reply_frame(std::uint16_t id, std::uint16_t seq, const Frame& payload, wire::Ipv4Address dst = kOurIp) {
-    return FrameBuilder().eth(kPeerMac, kOurMac).ipv4(kPeerIp, dst).icmp_echo_reply(id, seq).payload(view(payload)).bytes();
+  Frame reply_frame(std::uint16_t id, std::uint16_t seq, const Frame& payload,
+                    wire::Ipv4Address dst = kOurIp) {
+    return FrameBuilder()
+        .eth(kPeerMac, kOurMac)
+        .ipv4(kPeerIp, dst)
+        .icmp_echo_reply(id, seq)
+        .payload(view(payload))
+        .bytes();
   }
   /// The one ICMP message the NIC sent (its datagram must be unfragmented).
   std::optional<wire::Icmpv4View> only_icmp_sent(Frame& keep) {
@@ -169,13 +176,15 @@ TEST_F(PingSocket, AMessageShorterThanTheIcmpHeaderIsEinval) {
   const int fd = bound(5);
   const Frame msg = echo_request(1, {});
   for (std::size_t n : {0u, 1u, 7u})
-    EXPECT_EQ(error_of(api().sendto(fd, core::Bytes(msg.data(), n), SockAddrIn{kPeerIp, 0})), Errno::EINVAL_) << n;
+    EXPECT_EQ(error_of(api().sendto(fd, core::Bytes(msg.data(), n), SockAddrIn{kPeerIp, 0})), Errno::EINVAL_)
+        << n;
   EXPECT_EQ(nic_.pending(), 0u);
 }
 
 TEST_F(PingSocket, AMessageThatIsNotAnEchoRequestIsEinval) {
   const int fd = bound(5);
-  for (std::uint8_t type : {wire::icmp_type::kEchoReply, wire::icmp_type::kDestUnreachable, std::uint8_t{13}}) {
+  for (std::uint8_t type :
+       {wire::icmp_type::kEchoReply, wire::icmp_type::kDestUnreachable, std::uint8_t{13}}) {
     Frame msg = echo_request(1, test::pattern(4));
     core::store_u8(msg.data(), type);
     EXPECT_EQ(error_of(api().sendto(fd, view(msg), SockAddrIn{kPeerIp, 0})), Errno::EINVAL_) << int(type);
@@ -317,8 +326,13 @@ TEST_F(PingSocket, ASocketBoundToAnAddressTakesOnlyRepliesToIt) {
 
 TEST_F(PingSocket, AReplyWithABadChecksumNeverReachesTheSocket) {
   const int fd = bound(42);
-  const auto frame = FrameBuilder().eth(kPeerMac, kOurMac).ipv4(kPeerIp, kOurIp).icmp_echo_reply(42, 1)
-                         .payload("x").icmp_bad_checksum().bytes();
+  const auto frame = FrameBuilder()
+                         .eth(kPeerMac, kOurMac)
+                         .ipv4(kPeerIp, kOurIp)
+                         .icmp_echo_reply(42, 1)
+                         .payload("x")
+                         .icmp_bad_checksum()
+                         .bytes();
   EXPECT_EQ(nic_.inject(frame, at_ms(5)).verdict, core::Verdict::Drop);
   std::vector<std::byte> buf(64);
   EXPECT_EQ(error_of(api().recv(fd, buf)), Errno::EAGAIN_);

@@ -19,7 +19,9 @@ using test::HostPair;
 
 constexpr std::uint16_t kEcho = 7;
 
-core::Bytes bytes_of(const std::string& s) { return std::as_bytes(std::span<const char>(s.data(), s.size())); }
+core::Bytes bytes_of(const std::string& s) {
+  return std::as_bytes(std::span<const char>(s.data(), s.size()));
+}
 
 template <class T>
 Errno error_of(const SockResult<T>& r) {
@@ -237,7 +239,8 @@ TEST_F(SocketApiTest, LargestDatagramIsSentInFragmentsAndArrivesWhole) {
   pump();
   ASSERT_EQ(recv_text(b(), server), "arp");
   std::vector<std::byte> big(65507);
-  for (std::size_t i = 0; i < big.size(); ++i) big[i] = std::byte(static_cast<std::uint8_t>(i * 7 + (i >> 9)));
+  for (std::size_t i = 0; i < big.size(); ++i)
+    big[i] = std::byte(static_cast<std::uint8_t>(i * 7 + (i >> 9)));
   auto n = a().sendto(fd, big, SockAddrIn{HostPair::kAddrB, kEcho});
   ASSERT_TRUE(n) << core::name(n.error());
   EXPECT_EQ(*n, big.size());
@@ -269,8 +272,9 @@ TEST_F(SocketApiTest, SendtoPortZeroIsEinval) {
 
 TEST_F(SocketApiTest, SendtoWithoutARouteIsEnetunreach) {
   const int fd = udp(a());
-  EXPECT_EQ(error_of(a().sendto(fd, bytes_of("x"), SockAddrIn{wire::Ipv4Address::from_octets(192, 0, 2, 1), 7})),
-            Errno::ENETUNREACH_);
+  EXPECT_EQ(
+      error_of(a().sendto(fd, bytes_of("x"), SockAddrIn{wire::Ipv4Address::from_octets(192, 0, 2, 1), 7})),
+      Errno::ENETUNREACH_);
 }
 
 TEST_F(SocketApiTest, ConnectedSocketSendsToItsPeerAndBindsAnEphemeralPort) {
@@ -395,7 +399,8 @@ struct CallRecorder final : core::TraceSink {
   };
   std::vector<Call> calls;
   void on_event(const core::TraceEvent& e) override {
-    if (e.kind == core::TraceKind::SocketCall) calls.push_back({std::string(e.call->call), e.call->fd, e.call->result});
+    if (e.kind == core::TraceKind::SocketCall)
+      calls.push_back({std::string(e.call->call), e.call->fd, e.call->result});
   }
 };
 

@@ -24,7 +24,9 @@ Data make(std::size_t n, std::uint8_t tag) {
   for (std::size_t i = 0; i < n; ++i) d[i] = static_cast<std::byte>((tag * 37 + i * 11) & 0xff);
   return d;
 }
-core::Bytes view(const Data& d) { return {d.data(), d.size()}; }
+core::Bytes view(const Data& d) {
+  return {d.data(), d.size()};
+}
 Data front_copy(const DatagramQueue& q) {
   auto b = q.front_data();
   return Data(b.begin(), b.end());

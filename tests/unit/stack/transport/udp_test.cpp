@@ -32,7 +32,8 @@ struct Rig {
   explicit Rig(HostConfig config = {}) : host(core::HostId{1}, config, pool) {
     nic.attach(host, InterfaceConfig{test::cidr("10.0.0.1/24"), std::nullopt, false});
   }
-  /// The peer asks for our MAC: we learn its own, so what we send it goes out at once instead of waiting on ARP.
+  /// The peer asks for our MAC: we learn its own, so what we send it goes out at once instead of waiting on
+  /// ARP.
   void learn_peer(wire::MacAddress m = kPeerMac, wire::Ipv4Address a = kPeer) {
     nic.inject(test::arp_request(m, a, kOurs), now);
     nic.take_sent();
@@ -90,8 +91,13 @@ TEST(Udp, DropsADatagramWithABadChecksum) {
   Rig r;
   r.learn_peer();
   const auto id = r.bound(kPort);
-  const auto out =
-      r.inject(FrameBuilder().eth(kPeerMac, kOurMac).ipv4(kPeer, kOurs).udp(kPeerPort, kPort).udp_bad_checksum().payload("x").bytes());
+  const auto out = r.inject(FrameBuilder()
+                                .eth(kPeerMac, kOurMac)
+                                .ipv4(kPeer, kOurs)
+                                .udp(kPeerPort, kPort)
+                                .udp_bad_checksum()
+                                .payload("x")
+                                .bytes());
   EXPECT_EQ(out.verdict, core::Verdict::Drop);
   EXPECT_EQ(out.reason, Reason::UdpBadChecksum);
   EXPECT_EQ(r.counter("udp.drop.bad_checksum"), 1u);
@@ -113,8 +119,13 @@ TEST(Udp, DropsADatagramWhosePayloadWasCorrupted) {
 TEST(Udp, AcceptsAZeroChecksum) {  // RFC 768: zero means the sender computed none
   Rig r;
   const auto id = r.bound(kPort);
-  const auto out =
-      r.inject(FrameBuilder().eth(kPeerMac, kOurMac).ipv4(kPeer, kOurs).udp(kPeerPort, kPort).udp_no_checksum().payload("nock").bytes());
+  const auto out = r.inject(FrameBuilder()
+                                .eth(kPeerMac, kOurMac)
+                                .ipv4(kPeer, kOurs)
+                                .udp(kPeerPort, kPort)
+                                .udp_no_checksum()
+                                .payload("nock")
+                                .bytes());
   EXPECT_EQ(out.verdict, core::Verdict::Deliver);
   EXPECT_EQ(r.counter("udp.drop.bad_checksum"), 0u);
   EXPECT_EQ(received(r, id), "nock");
@@ -123,8 +134,13 @@ TEST(Udp, AcceptsAZeroChecksum) {  // RFC 768: zero means the sender computed no
 TEST(Udp, DropsALengthBeyondTheIpPayload) {
   Rig r;
   const auto id = r.bound(kPort);
-  const auto out = r.inject(
-      FrameBuilder().eth(kPeerMac, kOurMac).ipv4(kPeer, kOurs).udp(kPeerPort, kPort).udp_length(8 + 6).payload("abcde").bytes());
+  const auto out = r.inject(FrameBuilder()
+                                .eth(kPeerMac, kOurMac)
+                                .ipv4(kPeer, kOurs)
+                                .udp(kPeerPort, kPort)
+                                .udp_length(8 + 6)
+                                .payload("abcde")
+                                .bytes());
   EXPECT_EQ(out.reason, Reason::UdpBadLength);
   EXPECT_EQ(r.counter("udp.drop.bad_length"), 1u);
   EXPECT_FALSE(r.host.udp().readable(id));
@@ -133,14 +149,24 @@ TEST(Udp, DropsALengthBeyondTheIpPayload) {
 TEST(Udp, DropsALengthShorterThanTheHeader) {
   Rig r;
   r.bound(kPort);
-  r.inject(FrameBuilder().eth(kPeerMac, kOurMac).ipv4(kPeer, kOurs).udp(kPeerPort, kPort).udp_length(7).payload("ab").bytes());
+  r.inject(FrameBuilder()
+               .eth(kPeerMac, kOurMac)
+               .ipv4(kPeer, kOurs)
+               .udp(kPeerPort, kPort)
+               .udp_length(7)
+               .payload("ab")
+               .bytes());
   EXPECT_EQ(r.counter("udp.drop.bad_length"), 1u);
 }
 
 TEST(Udp, DropsASegmentShorterThanTheHeader) {
   Rig r;
   // Protocol 17 with 4 bytes of payload: not even a UDP header.
-  const auto out = r.inject(FrameBuilder().eth(kPeerMac, kOurMac).ipv4(kPeer, kOurs, wire::ip_proto::kUdp).payload({1, 2, 3, 4}).bytes());
+  const auto out = r.inject(FrameBuilder()
+                                .eth(kPeerMac, kOurMac)
+                                .ipv4(kPeer, kOurs, wire::ip_proto::kUdp)
+                                .payload({1, 2, 3, 4})
+                                .bytes());
   EXPECT_EQ(out.reason, Reason::UdpTruncated);
   EXPECT_EQ(r.counter("udp.drop.truncated"), 1u);
 }
@@ -148,7 +174,8 @@ TEST(Udp, DropsASegmentShorterThanTheHeader) {
 TEST(Udp, UsesTheUdpLengthWhenShorterThanTheIpPayload) {
   Rig r;
   const auto id = r.bound(kPort);
-  // 5 payload bytes carried, but the UDP length says 3: the datagram is the first 3 (no checksum to disagree).
+  // 5 payload bytes carried, but the UDP length says 3: the datagram is the first 3 (no checksum to
+  // disagree).
   r.inject(FrameBuilder()
                .eth(kPeerMac, kOurMac)
                .ipv4(kPeer, kOurs)
@@ -163,7 +190,13 @@ TEST(Udp, UsesTheUdpLengthWhenShorterThanTheIpPayload) {
 TEST(Udp, IgnoresEthernetPadding) {
   Rig r;
   const auto id = r.bound(kPort);
-  r.inject(FrameBuilder().eth(kPeerMac, kOurMac).ipv4(kPeer, kOurs).udp(kPeerPort, kPort).payload("hi").pad_to(60).bytes());
+  r.inject(FrameBuilder()
+               .eth(kPeerMac, kOurMac)
+               .ipv4(kPeer, kOurs)
+               .udp(kPeerPort, kPort)
+               .payload("hi")
+               .pad_to(60)
+               .bytes());
   EXPECT_EQ(received(r, id), "hi");
 }
 
@@ -345,7 +378,12 @@ TEST(Udp, EndpointBoundToAnotherAddressDoesNotReceive) {
   ASSERT_TRUE(host.udp().bind(*id, Endpoint{test::ip("10.1.0.1"), kPort}));
   nic0.inject(datagram("to .0.1"), test::at_ms(1));
   EXPECT_FALSE(host.udp().readable(*id));
-  nic0.inject(FrameBuilder().eth(kPeerMac, kOurMac).ipv4(kPeer, test::ip("10.1.0.1")).udp(kPeerPort, kPort).payload("x").bytes(),
+  nic0.inject(FrameBuilder()
+                  .eth(kPeerMac, kOurMac)
+                  .ipv4(kPeer, test::ip("10.1.0.1"))
+                  .udp(kPeerPort, kPort)
+                  .payload("x")
+                  .bytes(),
               test::at_ms(2));
   EXPECT_TRUE(host.udp().readable(*id));
 }

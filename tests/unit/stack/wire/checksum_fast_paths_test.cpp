@@ -31,7 +31,8 @@ TEST(PseudoOnesSum, MatchesOnesSumWithThePseudoHeaderAtEveryLength) {
     const auto len = static_cast<std::uint16_t>(rng());
     for (std::uint8_t proto : {std::uint8_t{6}, std::uint8_t{17}}) {
       const core::Bytes b(seg.data(), seg.size());
-      EXPECT_EQ(pseudo_ones_sum(b, src, dst, proto, len), ones_sum(b, pseudo_header_sum(src, dst, proto, len)))
+      EXPECT_EQ(pseudo_ones_sum(b, src, dst, proto, len),
+                ones_sum(b, pseudo_header_sum(src, dst, proto, len)))
           << "n=" << n;
     }
   }
