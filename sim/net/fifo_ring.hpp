@@ -43,6 +43,10 @@ class FifoRing {
     assert(i < count_);
     return slots_[(head_ + i) & mask_];
   }
+  const T& operator[](std::size_t i) const {
+    assert(i < count_);
+    return slots_[(head_ + i) & mask_];
+  }
 
  private:
   void grow() {

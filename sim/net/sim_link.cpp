@@ -108,6 +108,20 @@ LinkDirStats SimLink::stats(int from_side) const {
   return out;
 }
 
+std::size_t SimLink::in_flight(int from_side) const {
+  return dirs_[from_side].in_flight.size();
+}
+std::size_t SimLink::queued(int from_side, core::Instant now) const {
+  const Direction& d = dirs_[from_side];
+  std::size_t n = 0;
+  for (std::size_t i = d.in_flight.size() - d.serializing; i < d.in_flight.size(); ++i)
+    n += d.in_flight[i].serialized > now ? 1 : 0;
+  return n;
+}
+std::size_t SimLink::held(int from_side) const {
+  return dirs_[from_side].faults.holding() ? 1 : 0;
+}
+
 std::uint64_t SimLink::frames() const {
   return stats(0).frames + stats(1).frames;
 }

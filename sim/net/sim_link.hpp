@@ -73,6 +73,12 @@ class SimLink final : private engine::EventTarget {
   /// entry that, after each transmit, arms the timer of a frame the injector holds for reordering).
   nic::Nic& nic(int side);
   LinkDirStats stats(int from_side) const;
+  /// Frames sent from `from_side` not yet delivered: serializing, waiting to serialize, or propagating.
+  std::size_t in_flight(int from_side) const;
+  /// Of those, the ones still serializing or waiting (what the drop-tail `queue` limit counts), at `now`.
+  std::size_t queued(int from_side, core::Instant now) const;
+  /// A frame the fault injector holds back for reordering (0 or 1).
+  std::size_t held(int from_side) const;
   std::uint64_t frames() const;   // both directions
   std::uint64_t dropped() const;  // both directions
 

@@ -452,6 +452,22 @@ std::vector<LinkReport> Simulation::link_reports() const {
   return out;
 }
 
+std::vector<LinkQueue> Simulation::link_queues() const {
+  std::vector<LinkQueue> out;
+  for (const auto& l : links_)
+    for (int side = 0; side < 2; ++side) {
+      LinkQueue q;
+      q.from = side == 0 ? l->a : l->b;
+      q.to = side == 0 ? l->b : l->a;
+      q.in_flight = l->link->in_flight(side);
+      q.queued = l->link->queued(side, sched_.now());
+      q.held = l->link->held(side);
+      q.limit = l->link->config().queue;
+      out.push_back(std::move(q));
+    }
+  return out;
+}
+
 std::vector<SwitchReport> Simulation::switch_reports() const {
   std::vector<SwitchReport> out;
   for (const auto& s : switches_) out.push_back(SwitchReport{s->name(), s->stats()});

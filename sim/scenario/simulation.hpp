@@ -55,6 +55,15 @@ struct LinkReport {
   std::uint64_t frames = 0, dropped = 0;
 };
 
+/// What one direction of a link holds right now (the stepper's `print queues`).
+struct LinkQueue {
+  std::string from, to;
+  std::size_t in_flight = 0;  // sent, not yet delivered
+  std::size_t queued = 0;     // of those, still serializing or waiting to (the drop-tail queue)
+  std::size_t held = 0;       // held back by the reorder fault
+  std::size_t limit = 0;      // the link's queue limit
+};
+
 struct SwitchReport {
   std::string name;
   net::LearningSwitch::Stats stats;
@@ -106,6 +115,8 @@ class Simulation {
   std::vector<AppReport> app_reports() const;
   std::vector<HostReport> host_reports() const;
   std::vector<LinkReport> link_reports() const;
+  /// Both directions of every link, a to b first, in the scenario's order.
+  std::vector<LinkQueue> link_queues() const;
   std::vector<SwitchReport> switch_reports() const;
   bool all_apps_ok() const;
   /// Writes and closes the pcap files (also done by the destructor).

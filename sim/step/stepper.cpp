@@ -408,12 +408,29 @@ void Stepper::cmd_print(std::string_view args, std::ostream& out) {
     }
     out << host->name() << ":\n";
     (this->*printer)(*host, out);
+    if (printer == &Stepper::print_queues) print_link_queues(rest, out);
     return;
   }
   for (std::size_t i = 0; i < sim_->host_count(); ++i) {
     Host& host = sim_->host(i);
     out << host.name() << ":\n";
     (this->*printer)(host, out);
+  }
+  if (printer == &Stepper::print_queues) print_link_queues({}, out);
+}
+
+void Stepper::print_link_queues(std::string_view host, std::ostream& out) const {
+  // A link end is "node:iface" (a switch port is the switch's name alone).
+  const auto node_of = [](std::string_view end) { return end.substr(0, end.find(':')); };
+  bool any = false;
+  for (const auto& q : sim_->link_queues()) {
+    if (!host.empty() && node_of(q.from) != host && node_of(q.to) != host) continue;
+    if (!any) out << "links:\n";
+    any = true;
+    out << "  " << q.from << " -> " << q.to << ": " << q.in_flight << " in flight (" << q.queued
+        << " serializing or waiting, limit " << q.limit << ")";
+    if (q.held != 0) out << ", " << q.held << " held for reordering";
+    out << '\n';
   }
 }
 
@@ -569,6 +586,7 @@ void Stepper::cmd_help(std::ostream& out) const {
          "  print packet  (p)  the current boundary's packet, layer by layer, and its bytes in hex\n"
          "  print socket|tcb|arp|routes|queues [HOST]\n"
          "                     socket table, TCP control blocks, ARP cache, routing table, queues\n"
+         "                     (ARP, reassembly, sockets, and the frames on each link)\n"
          "  info          (i)  time, position, breakpoints, hosts\n"
          "  help          (h)  this list\n"
          "  quit          (q)  leave\n";

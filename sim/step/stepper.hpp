@@ -119,6 +119,8 @@ class Stepper {
   void print_arp(Host& host, std::ostream& out) const;
   void print_routes(Host& host, std::ostream& out) const;
   void print_queues(Host& host, std::ostream& out) const;
+  /// The frames on each link direction; only the links with an end on `host` when one is named.
+  void print_link_queues(std::string_view host, std::ostream& out) const;
 
   SimulationFactory factory_;
   std::string error_;

@@ -118,6 +118,23 @@ TEST(SimLink, BackToBackFramesQueueBehindEachOther) {
   }
 }
 
+TEST(SimLink, InFlightAndQueuedCountWhatIsOnTheWireAndWhatWaitsForIt) {
+  // 1000-byte frames at 100 Mbit/s serialize in 80 us each; the delay is 10 ms.
+  Rig rig(LinkConfig{.rate_bps = 100'000'000, .delay = 10ms});
+  for (std::uint32_t i = 0; i < 3; ++i) ASSERT_TRUE(rig.send(0, 1000, at_ns(0), i));
+  EXPECT_EQ(rig.link.in_flight(0), 3u);
+  EXPECT_EQ(rig.link.queued(0, at_ns(0)), 3u);        // one serializing, two waiting
+  EXPECT_EQ(rig.link.queued(0, at_ns(100'000)), 2u);  // the first is propagating
+  EXPECT_EQ(rig.link.queued(0, at_ns(240'000)), 0u);  // all three on their way
+  EXPECT_EQ(rig.link.in_flight(1), 0u);
+  EXPECT_EQ(rig.link.held(0), 0u);
+  rig.sched.run_until(at_ns(10'080'000));  // the first has arrived
+  EXPECT_EQ(rig.link.in_flight(0), 2u);
+  rig.sched.run();
+  EXPECT_EQ(rig.link.in_flight(0), 0u);
+  EXPECT_EQ(rig.at_b.log.size(), 3u);
+}
+
 TEST(SimLink, ZeroRateAndDelayStillDeliverThroughAnEvent) {
   Rig rig(LinkConfig{});
   ASSERT_TRUE(rig.send(0, 60, at_ns(5)));
@@ -323,8 +340,11 @@ TEST(SimLink, AHeldReorderedFrameIsReleasedByTheLinksTimer) {
   Rig rig(config);
   ASSERT_TRUE(rig.send(0, 60, at_ns(0), 1));
   EXPECT_EQ(rig.link.stats(0).frames, 0u);  // held in front of the wire
+  EXPECT_EQ(rig.link.held(0), 1u);
+  EXPECT_EQ(rig.link.in_flight(0), 0u);
   EXPECT_EQ(rig.sched.next_time(), at_ns(3'000'000));
   rig.sched.run();
+  EXPECT_EQ(rig.link.held(0), 0u);
   ASSERT_EQ(rig.at_b.log.size(), 1u);
   EXPECT_EQ(rig.at_b.log[0].time, at_ns(4'000'000));  // held 3 ms, then 1 ms of propagation
 

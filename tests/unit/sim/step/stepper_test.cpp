@@ -206,6 +206,23 @@ TEST(StepperBreak, DeleteAndParseErrors) {
   EXPECT_EQ(key(s, *s.current()), "client icmp tx send");
 }
 
+TEST(StepperPrint, QueuesShowTheFramesOnEachLink) {
+  Stepper s(factory_for(ping_pair()));
+  // The client's address announcement has just left its NIC: it is on the wire for the link's 1 ms.
+  exec(s, "break host=client layer=nic kind=send");
+  exec(s, "continue");
+  ASSERT_EQ(key(s, *s.current()), "client nic tx send");
+  const std::string all = exec(s, "print queues");
+  EXPECT_CONTAINS(all, "links:\n  client:eth0 -> server:eth0: 1 in flight (0 serializing or waiting, limit ");
+  // Named, a host gets the links with an end on it; a host with no link gets no link section.
+  EXPECT_CONTAINS(exec(s, "print queues server"), "\nlinks:\n  client:eth0 -> server:eth0: 1 in flight");
+  // Delivered, it is off the wire.
+  exec(s, "delete 1");
+  exec(s, "break host=server layer=nic kind=deliver");
+  exec(s, "continue");
+  EXPECT_CONTAINS(exec(s, "print queues"), "  client:eth0 -> server:eth0: 0 in flight");
+}
+
 /// What the user can see of the state at the current position.
 std::string state(Stepper& s) {
   return exec(s, "info") + exec(s, "print packet") + exec(s, "print socket") + exec(s, "print arp") +
