@@ -22,6 +22,9 @@ Host::Host(core::HostId id, HostConfig config, core::BufferPool& pool, std::stri
   // The registrations: each protocol is one line here.
   ethernet_.register_protocol(wire::ether_type::kArp, arp_);
   ethernet_.register_protocol(wire::ether_type::kIpv4, ipv4_);
+  // Reverse ARP: reported as ARP is, then dropped (arp.rarp). Registered after IPv4, which the EtherType
+  // table (searched in registration order) keeps finding as early as before.
+  ethernet_.register_protocol(wire::ether_type::kRarp, arp_);
   ipv4_.register_protocol(wire::ip_proto::kIcmp, icmp_);
   ipv4_.register_protocol(wire::ip_proto::kUdp, udp_);
   ipv4_.register_protocol(wire::ip_proto::kTcp, tcp_);

@@ -29,6 +29,7 @@ enum class Reason : std::uint8_t {
   ArpNotForUs,
   ArpQueueFull,
   ArpUnresolved,
+  ArpRarp,  // a Reverse ARP packet (RFC 903): reported as ARP, not acted on
   // IPv4
   Ipv4Truncated,
   Ipv4BadVersion,
@@ -93,6 +94,7 @@ inline constexpr std::array<ReasonInfo, static_cast<std::size_t>(Reason::kCount)
     {Reason::ArpNotForUs, "arp.not_for_us"},
     {Reason::ArpQueueFull, "arp.queue_full"},
     {Reason::ArpUnresolved, "arp.unresolved"},
+    {Reason::ArpRarp, "arp.rarp"},
     {Reason::Ipv4Truncated, "ipv4.truncated"},
     {Reason::Ipv4BadVersion, "ipv4.bad_version"},
     {Reason::Ipv4BadHeaderLength, "ipv4.bad_header_length"},

@@ -29,7 +29,7 @@ void ArpLayer::set_address(core::NicId nic, std::optional<wire::Ipv4Address> add
   }
 }
 
-void ArpLayer::receive(core::RxFrame& f, const LinkHeader&, core::Bytes payload) {
+void ArpLayer::receive(core::RxFrame& f, const LinkHeader& link, core::Bytes payload) {
   ctx_.enter(f, Layer::Arp, Counter::ArpRx, payload);
   if (auto* r = f.report) [[unlikely]] {
     wire::ArpPeek peek;
@@ -43,6 +43,10 @@ void ArpLayer::receive(core::RxFrame& f, const LinkHeader&, core::Bytes payload)
       }
     }
   }
+  // Reverse ARP (RFC 903, EtherType 0x8035) has ARP's format, and a reporter is shown it as ARP (Wireshark
+  // dissects it with ARP's dissector); a host that is no RARP server has nothing to learn from it or answer.
+  if (link.type == wire::ether_type::kRarp) [[unlikely]]
+    return ctx_.drop(f, Layer::Arp, Reason::ArpRarp);
   auto arp = wire::ArpView::parse(payload);
   if (!arp) return ctx_.drop(f, Layer::Arp, arp.error());
   const auto op = arp->opcode();

@@ -87,11 +87,17 @@ void Icmp::receive_error(core::RxFrame& f, const IcmpErrorInfo& e) {
 
 void Icmp::report(core::RxFrame& f, const ReportedSegment& s) {
   const auto body = s.bytes;
-  // Wireshark shows no ICMP field of a message shorter than type, code and checksum.
-  if (body.size() < 4) return;
+  // Wireshark shows no ICMP field of a message shorter than type, code and checksum. An ICMP message quoted
+  // by an error adds nothing: icmp.* are the outer message's (the first occurrence).
+  if (body.size() < 4 || s.icmp_quote) return;
+  const std::uint8_t type = core::load_u8(body, 0);
   f.report->has |= core::RxReport::kIcmp;
-  f.report->icmp_type = core::load_u8(body, 0);
+  f.report->icmp_type = type;
   f.report->icmp_code = core::load_u8(body, 1);
+  // An error's quoted datagram: Wireshark shows its transport header whatever this message's checksum or the
+  // outer IPv4 header's says, so it is reported here (delivered or dropped alike), not by receive_error.
+  if (wire::icmp_type::is_error(type) && body.size() > wire::kIcmpHeaderLen)
+    ipv4_.report_quote(f, body.subspan(wire::kIcmpHeaderLen));
 }
 
 bool Icmp::take_token(core::Instant now) {

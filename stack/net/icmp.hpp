@@ -68,6 +68,7 @@ class Icmp final : public L4Handler {
   Disposition receive(core::RxFrame& frame, const wire::Ipv4View& ip) override;
   /// Errors quoting one of our ICMP messages: those about an echo request go to the echo-reply handler.
   void receive_error(core::RxFrame& frame, const IcmpErrorInfo& error) override;
+  /// icmp.type/code and, for an error, the quoted datagram's transport header (Ipv4Layer::report_quote).
   void report(core::RxFrame& frame, const ReportedSegment& segment) override;
 
   /// An error about `offending` (a datagram we received: its IPv4 header and as much payload as we have).

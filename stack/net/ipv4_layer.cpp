@@ -215,6 +215,14 @@ void Ipv4Layer::deliver_error(core::RxFrame& f, const IcmpErrorInfo& e) {
   if (L4Handler* h = table_[e.quoted.protocol()]) h->receive_error(f, e);
 }
 
+void Ipv4Layer::report_quote(core::RxFrame& f, core::Bytes quoted) {
+  auto ip = wire::Ipv4View::parse(quoted);
+  // Wireshark shows no transport header inside a quoted fragment, first or not. A bad checksum of the quoted
+  // header does not matter.
+  if (!ip || ip->is_fragment()) return;
+  if (L4Handler* h = table_[ip->protocol()]) h->report(f, ReportedSegment::quote(*ip));
+}
+
 void Ipv4Layer::forward(core::RxFrame& f, const wire::Ipv4View& ip, bool link_broadcast) {
   // RFC 1812 §5.3.4: a unicast datagram that came as a link-layer broadcast is not forwarded.
   if (link_broadcast) return ctx_.drop(f, Layer::Ipv4, Reason::Ipv4LinkBroadcast);

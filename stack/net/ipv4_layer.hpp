@@ -59,6 +59,11 @@ class Ipv4Layer final : public link::L3Handler {
   core::Result<void> send(const Ipv4SendParams& p, core::PacketBuf&& payload, core::Instant now);
   /// ICMP errors about our own datagrams go to the transport that sent them.
   void deliver_error(core::RxFrame& frame, const IcmpErrorInfo& error);
+  /// For a reporter (frame.report non-null) only: the transport header of the datagram an ICMP error quotes
+  /// (`quoted`: from its IPv4 header on), filled in by the handler registered for its protocol, with
+  /// ReportedSegment::icmp_quote set. Icmp calls it from its report(), so the quote is shown whether the
+  /// error is delivered or its own datagram was dropped (a bad outer header checksum), as Wireshark shows it.
+  void report_quote(core::RxFrame& frame, core::Bytes quoted);
 
   void advance(core::Instant now);
   std::optional<core::Instant> next_deadline() const { return reassembler_.next_deadline(); }

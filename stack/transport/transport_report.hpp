@@ -9,6 +9,7 @@
 
 #include "stack/core/bytes.hpp"
 #include "stack/core/rx_report.hpp"
+#include "stack/net/l4_handler.hpp"
 #include "stack/wire/addresses.hpp"
 
 namespace strata::transport {
@@ -19,6 +20,12 @@ enum class SegmentSource : std::uint8_t {
   kUnreassembledFragment,  // the first fragment of a datagram not reassembled (IPv4 dropped it)
   kIcmpQuote,              // the datagram quoted by an ICMP error
 };
+
+/// The kind of a segment IPv4 hands a transport's L4Handler::report.
+constexpr SegmentSource source_of(const net::ReportedSegment& s) {
+  if (s.icmp_quote) return SegmentSource::kIcmpQuote;
+  return s.fragment ? SegmentSource::kUnreassembledFragment : SegmentSource::kDatagram;
+}
 
 /// `segment`: the bytes captured from the UDP header on; `length_by_ip`: the IP payload length (what the IPv4
 /// header announces, bounded by the frame's length on the wire). The checksum is verified only when all of

@@ -64,11 +64,8 @@ net::Disposition UdpLayer::receive(core::RxFrame& f, const wire::Ipv4View& ip) {
   return net::Disposition::Handled;
 }
 
-void UdpLayer::receive_error(core::RxFrame& f, const net::IcmpErrorInfo& e) {
-  // Wireshark shows no transport header inside a quoted fragment.
-  if (f.report && !e.quoted.is_fragment()) [[unlikely]]
-    report_udp(*f.report, e.quoted_l4, e.quoted.total_length() - e.quoted.header_len(), e.quoted.src(),
-               e.quoted.dst(), SegmentSource::kIcmpQuote);
+void UdpLayer::receive_error(core::RxFrame&, const net::IcmpErrorInfo& e) {
+  // (A reporter was shown the quoted header already: Icmp::report -> Ipv4Layer::report_quote -> report().)
   // The quoted datagram is one we sent: its source port is ours.
   if (e.quoted_l4.size() < wire::kUdpHeaderLen) return;
   const std::uint16_t sport = core::load_be16(e.quoted_l4, 0);
@@ -86,8 +83,7 @@ void UdpLayer::receive_error(core::RxFrame& f, const net::IcmpErrorInfo& e) {
 }
 
 void UdpLayer::report(core::RxFrame& f, const net::ReportedSegment& s) {
-  report_udp(*f.report, s.bytes, s.length, s.src, s.dst,
-             s.fragment ? SegmentSource::kUnreassembledFragment : SegmentSource::kDatagram);
+  report_udp(*f.report, s.bytes, s.length, s.src, s.dst, source_of(s));
 }
 
 core::Result<UdpId, Errno> UdpLayer::open() {

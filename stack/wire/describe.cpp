@@ -52,6 +52,8 @@ std::string_view ether_type_name(std::uint16_t t) {
       return "IPv4";
     case ether_type::kArp:
       return "ARP";
+    case ether_type::kRarp:
+      return "RARP";
     case ether_type::kVlan:
       return "802.1Q";
     case ether_type::kQinQ:

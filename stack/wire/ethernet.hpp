@@ -15,6 +15,7 @@ namespace strata::wire {
 namespace ether_type {
 inline constexpr std::uint16_t kIpv4 = 0x0800;
 inline constexpr std::uint16_t kArp = 0x0806;
+inline constexpr std::uint16_t kRarp = 0x8035;     // Reverse ARP (RFC 903): ARP's format, opcodes 3 and 4
 inline constexpr std::uint16_t kVlan = 0x8100;     // 802.1Q C-tag
 inline constexpr std::uint16_t kQinQ = 0x88a8;     // 802.1ad S-tag
 inline constexpr std::uint16_t kQinQOld = 0x9100;  // pre-standard S-tag

@@ -25,8 +25,8 @@ import tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
-from gen_test_pcaps import (A, B, MA, MB, Pcap, csum, eth, icmp, ip4, ipv4, tcp, udp,  # noqa: E402
-                            vlan_tag)
+from gen_test_pcaps import (A, B, MA, MB, Pcap, csum, eth, icmp, ip4, ipv4, mac, tcp,  # noqa: E402
+                            udp, vlan_tag)
 
 
 def gen_tcp_cases(p):
@@ -160,14 +160,88 @@ def gen_short_wire_cases(p):
                                    total_len=1040)))
 
 
+def port_unreachable(quoted, ident, **outer):
+    """An ICMP port unreachable from B to A quoting `quoted` (an IPv4 datagram from A)."""
+    return eth(MB, MA, 0x0800, ipv4(B, A, 1, icmp(3, 3, bytes(4), quoted), ident=ident, **outer))
+
+
+def gen_icmp_quote_dropped_cases(p):
+    # An ICMP error whose own IPv4 header checksum is bad: IPv4 drops it, but tshark
+    # dissects the ICMP message and the datagram it quotes all the same (Icmp::report ->
+    # Ipv4Layer::report_quote -> the quoted protocol's report).  Corpus:
+    # icmp-cksum-oobr-1.pcap #1 (SLL, udp checksum 0), icmp-cksum-oobr-3.pcapng #1 (1).
+    data = bytes(range(20))
+    dgram = ipv4(A, B, 17, udp(A, B, 40000, 53, data), ident=0x4001)
+    # 1. IP header + 8 bytes quoted: udp.* from the quote, checksum unverified (2).
+    p.add(port_unreachable(dgram[:28], 0x5001, bad_csum=True))
+    # 2. the whole datagram quoted: checksum verified (1).
+    p.add(port_unreachable(dgram, 0x5002, bad_csum=True))
+    # 3. ... with a bad UDP checksum: 0 (icmp-cksum-oobr-1.pcap).
+    bad = ipv4(A, B, 17, udp(A, B, 40000, 53, data, bad_csum=True), ident=0x4003)
+    p.add(port_unreachable(bad, 0x5003, bad_csum=True))
+    # 4. the outer datagram a first fragment (MF=1), not reassembled: the quote is
+    #    dissected as usual (1).
+    p.add(port_unreachable(dgram, 0x5004, bad_csum=True, mf=True))
+    # 5. quoting TCP: the quoted header's fields, no seq_raw nor tcp.len (§6).
+    seg = tcp(A, B, 80, 40000, 1, 2, 0x12, 100, b"abc")
+    p.add(port_unreachable(ipv4(A, B, 6, seg, ident=0x4005), 0x5005, bad_csum=True))
+    # 6. time exceeded quoting an ICMP echo: icmp.type/code stay the outer message's.
+    echo = ipv4(A, B, 1, icmp(8, 0, b"\0\1\0\2", b"hello"), ident=0x4006)
+    p.add(eth(MB, MA, 0x0800, ipv4(B, A, 1, icmp(11, 0, bytes(4), echo), ident=0x5006,
+                                   bad_csum=True)))
+    # 7. the quoted datagram is a fragment (MF=1): no udp.*.
+    frag = ipv4(A, B, 17, udp(A, B, 40000, 53, data), ident=0x4007, mf=True)
+    p.add(port_unreachable(frag, 0x5007, bad_csum=True))
+    # 8. the capture ends 6 bytes into the quoted UDP header: ports and length only.
+    p.add(port_unreachable(dgram, 0x5008, bad_csum=True), caplen=14 + 20 + 8 + 20 + 6)
+
+
+def gen_icmp_quote_other_cases(p):
+    # The quote is reported by the report path too when the error is otherwise
+    # refused: tshark dissects it whatever the ICMP checksum or the outer length says.
+    data = bytes(range(20))
+    dgram = ipv4(A, B, 17, udp(A, B, 40000, 53, data), ident=0x4101)
+    # 1. a good outer header, a bad ICMP checksum (icmp.bad_checksum): udp.* 1.
+    msg = bytearray(icmp(3, 3, bytes(4), dgram))
+    msg[2] ^= 0x55
+    p.add(eth(MB, MA, 0x0800, ipv4(B, A, 1, bytes(msg), ident=0x5101)))
+    # 2. an outer datagram longer than its frame (ipv4.truncated): udp.* 1.
+    p.add(port_unreachable(dgram, 0x5102, total_len=400))
+
+
+def rarp(op, sha, spa, tha, tpa):
+    """An Ethernet/IPv4 ARP body with a RARP opcode (RFC 903: 3 request, 4 reply)."""
+    return struct.pack("!HHBBH", 1, 0x0800, 6, 4, op) + mac(sha) + ip4(spa) + mac(tha) + ip4(tpa)
+
+
+def gen_rarp_cases(p):
+    # EtherType 0x8035: tshark decodes RARP with its ARP dissector (chain
+    # eth:ethertype:arp); strata reports the same arp.* fields and drops it (arp.rarp).
+    # 1. a request: "who am I", the sender's addresses unknown.
+    p.add(eth(MA, "ff:ff:ff:ff:ff:ff", 0x8035, rarp(3, MA, "0.0.0.0", MA, "0.0.0.0")))
+    # 2. the server's reply: the target's IPv4 address is the answer.
+    p.add(eth(MB, MA, 0x8035, rarp(4, MB, B, MA, A)))
+    # 3. unknown hardware and protocol types, sizes 0: arp.opcode only.  Corpus:
+    #    getname_2_read4_asan.pcap #1.
+    p.add(eth(MB, MA, 0x8035, struct.pack("!HHBBH", 0xff00, 0x8b01, 0, 0, 4)))
+    # 4. behind an 802.1Q tag.
+    p.add(eth(MB, MA, 0x8100, vlan_tag(0x8100, 7, 0x8035)[2:] + rarp(4, MB, B, MA, A)))
+
+
 CASES = [("tcp_frag", 1, gen_tcp_cases), ("time_invalid_usec", 1, gen_time_cases),
          ("tcp_header", 1, gen_tcp_header_cases), ("small", 1, gen_small_cases),
-         ("tso", 1, gen_tso_cases), ("short_wire", 1, gen_short_wire_cases)]
+         ("tso", 1, gen_tso_cases), ("short_wire", 1, gen_short_wire_cases),
+         ("icmp_quote_dropped", 1, gen_icmp_quote_dropped_cases),
+         ("icmp_quote_other", 1, gen_icmp_quote_other_cases), ("rarp", 1, gen_rarp_cases)]
 PENDING = []
-# The verdict strata must give every frame of a capture, where the report is not the
-# whole story: these datagrams are discarded, whatever Wireshark shows of them.
+# The verdict strata must give every frame of a capture (or each frame, in a list),
+# where the report is not the whole story: these are discarded, whatever Wireshark
+# shows of them.
 VERDICTS = {"tso": ("drop", "ipv4.bad_total_length"),
-            "short_wire": ("drop", "ipv4.truncated")}
+            "short_wire": ("drop", "ipv4.truncated"),
+            "icmp_quote_dropped": ("drop", "ipv4.bad_checksum"),
+            "icmp_quote_other": [("drop", "icmp.bad_checksum"), ("drop", "ipv4.truncated")],
+            "rarp": ("drop", "arp.rarp")}
 # A file snaplen other than 65535, per capture: libpcap cuts a record at the file's
 # snaplen (tshark does not), and BIG TCP records exceed 65535 (Linux captures at 262144).
 SNAPLEN = {"tso": 262144}
@@ -210,12 +284,18 @@ def verdicts_ok(strata, path, expected):
     out = subprocess.run([strata, "replay", path, "--json"], capture_output=True, text=True,
                          timeout=300).stdout
     ok = True
-    for line in out.splitlines():
+    lines = out.splitlines()
+    if isinstance(expected, list) and len(lines) != len(expected):
+        print("FAIL: %s: %d frames, %d verdicts expected"
+              % (os.path.basename(path), len(lines), len(expected)))
+        return False
+    for i, line in enumerate(lines):
         obj = json.loads(line)
         got = (obj.get("strata.verdict"), obj.get("strata.reason"))
-        if got != expected:
+        want = expected[i] if isinstance(expected, list) else expected
+        if got != want:
             print("FAIL: %s #%s: strata verdict %s, expected %s"
-                  % (os.path.basename(path), obj.get("frame.number"), got, expected))
+                  % (os.path.basename(path), obj.get("frame.number"), got, want))
             ok = False
     return ok
 

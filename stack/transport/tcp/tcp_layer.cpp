@@ -31,15 +31,12 @@ net::Disposition TcpLayer::receive(core::RxFrame& f, const wire::Ipv4View& ip) {
   return net::Disposition::Handled;
 }
 
-void TcpLayer::receive_error(core::RxFrame& f, const net::IcmpErrorInfo& e) {
-  if (f.report && !e.quoted.is_fragment()) [[unlikely]]
-    report_tcp(*f.report, e.quoted_l4, e.quoted.total_length() - e.quoted.header_len(), e.quoted.src(),
-               e.quoted.dst(), SegmentSource::kIcmpQuote);
+void TcpLayer::receive_error(core::RxFrame&, const net::IcmpErrorInfo&) {
+  // Nothing to act on without connections. A reporter was shown the quoted header through report().
 }
 
 void TcpLayer::report(core::RxFrame& f, const net::ReportedSegment& s) {
-  report_tcp(*f.report, s.bytes, s.length, s.src, s.dst,
-             s.fragment ? SegmentSource::kUnreassembledFragment : SegmentSource::kDatagram);
+  report_tcp(*f.report, s.bytes, s.length, s.src, s.dst, source_of(s));
 }
 
 }  // namespace strata::transport

@@ -52,6 +52,7 @@ TEST(Reason, KeepsContractNames) {
   EXPECT_EQ(name(Reason::LinkTruncated), "link.truncated");
   EXPECT_EQ(name(Reason::LinkTooManyTags), "link.too_many_tags");
   EXPECT_EQ(name(Reason::ArpUnsupportedHardware), "arp.unsupported_hardware");
+  EXPECT_EQ(name(Reason::ArpRarp), "arp.rarp");
   EXPECT_EQ(name(Reason::Ipv4BadChecksum), "ipv4.bad_checksum");
   EXPECT_EQ(name(Reason::Ipv4TtlExceeded), "ipv4.ttl_exceeded");
   EXPECT_EQ(name(Reason::IcmpBadChecksum), "icmp.bad_checksum");

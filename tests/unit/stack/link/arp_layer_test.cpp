@@ -7,6 +7,7 @@
 
 #include <cstring>
 
+#include "stack/core/rx_report.hpp"
 #include "stack/socket/socket_api.hpp"
 #include "tests/support/frame_builder.hpp"
 #include "tests/support/test_nic.hpp"
@@ -406,6 +407,47 @@ TEST_F(ArpLayer, DropsMalformedPackets) {
   out = nic_.inject(bad_proto, at_ms(4));
   EXPECT_EQ(out.reason, Reason::ArpUnsupportedProtocol);
 
+  EXPECT_EQ(nic_.pending(), 0u);
+  EXPECT_TRUE(host_->arp().cache().entries().empty());
+}
+
+TEST_F(ArpLayer, ReportsReverseArpAsArpAndDropsIt) {
+  // RFC 903 (EtherType 0x8035): ARP's format with opcodes 3 and 4. Wireshark shows it with ARP's fields; a
+  // host that is no RARP server learns nothing from it and answers nothing.
+  auto reply = FrameBuilder()
+                   .eth(kPeerMac, kOurMac, wire::ether_type::kRarp)
+                   .arp(static_cast<wire::ArpOp>(4), kPeerMac, kPeerIp, kOurMac, kOurIp)
+                   .bytes();
+  core::RxReport report;
+  auto out = nic_.inject(reply, at_ms(1), &report);
+  EXPECT_EQ(out.layer, Layer::Arp);
+  EXPECT_EQ(out.verdict, Verdict::Drop);
+  EXPECT_EQ(out.reason, Reason::ArpRarp);
+  EXPECT_EQ(counter("arp.drop.rarp"), 1u);
+  using R = core::RxReport;
+  ASSERT_TRUE(report.has_any(R::kArp));
+  EXPECT_EQ(report.arp_opcode, 4);
+  ASSERT_TRUE(report.has_any(R::kArpIpv4));
+  EXPECT_EQ(report.arp_spa, kPeerIp.value);
+  EXPECT_EQ(report.arp_tpa, kOurIp.value);
+
+  // Unknown hardware and protocol types (corpus: getname_2_read4_asan.pcap): the opcode alone.
+  auto odd = FrameBuilder()
+                 .eth(kPeerMac, kOurMac, wire::ether_type::kRarp)
+                 .payload({0xff, 0x00, 0x8b, 0x01, 0, 0, 0, 4})
+                 .bytes();
+  core::RxReport odd_report;
+  EXPECT_EQ(nic_.inject(odd, at_ms(2), &odd_report).reason, Reason::ArpRarp);
+  EXPECT_EQ(odd_report.arp_opcode, 4);
+  EXPECT_FALSE(odd_report.has_any(R::kArpIpv4));
+
+  // Not even an ARP request for our address, when it comes as RARP.
+  auto request = FrameBuilder()
+                     .eth(kPeerMac, wire::MacAddress::broadcast(), wire::ether_type::kRarp)
+                     .arp(wire::ArpOp::Request, kPeerMac, kPeerIp, wire::MacAddress{}, kOurIp)
+                     .bytes();
+  EXPECT_EQ(nic_.inject(request, at_ms(3)).reason, Reason::ArpRarp);
+  EXPECT_EQ(counter("arp.drop.rarp"), 3u);
   EXPECT_EQ(nic_.pending(), 0u);
   EXPECT_TRUE(host_->arp().cache().entries().empty());
 }

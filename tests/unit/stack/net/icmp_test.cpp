@@ -8,6 +8,7 @@
 
 #include <algorithm>
 
+#include "stack/core/rx_report.hpp"
 #include "stack/socket/socket_api.hpp"
 #include "tests/support/frame_builder.hpp"
 #include "tests/support/test_nic.hpp"
@@ -341,6 +342,94 @@ TEST_F(Icmp, NeverAnswersAnIcmpErrorWithAnError) {
   EXPECT_EQ(garbage.reason, Reason::IcmpBadQuote);
   EXPECT_EQ(counter("icmp.drop.bad_quote"), 1u);
   EXPECT_EQ(nic_.pending(), 0u);
+}
+
+// -- what a reporter (replay --json) is shown of the datagram an error quotes, as Wireshark dissects it --
+
+/// A port unreachable from the peer quoting `quote` (a datagram of ours, or its first bytes).
+FrameBuilder port_unreachable(const Frame& quote) {
+  FrameBuilder b;
+  b.eth(kPeerMac, kOurMac)
+      .ipv4(kPeerIp, kOurIp)
+      .icmp(wire::icmp_type::kDestUnreachable, wire::icmp_code::kPortUnreachable)
+      .payload(view(quote));
+  return b;
+}
+
+TEST_F(Icmp, ReportsTheQuotedUdpHeaderOfADeliveredError) {
+  const Frame dgram = FrameBuilder().ipv4(kOurIp, kPeerIp).udp(4000, 53).payload(pattern(20)).bytes();
+  core::RxReport report;
+  auto out =
+      nic_.inject(port_unreachable(Frame(dgram.begin(), dgram.begin() + 28)).bytes(), at_ms(5), &report);
+  EXPECT_EQ(out.layer, Layer::Icmp);
+  EXPECT_EQ(out.verdict, Verdict::Deliver);
+  using R = core::RxReport;
+  EXPECT_EQ(report.icmp_type, wire::icmp_type::kDestUnreachable);
+  ASSERT_TRUE(report.has_any(R::kUdpCheck));
+  EXPECT_EQ(report.udp_sport, 4000);
+  EXPECT_EQ(report.udp_dport, 53);
+  EXPECT_EQ(report.udp_length, 28);
+  EXPECT_EQ(report.udp_check, R::kUnverified) << "8 of its 28 bytes quoted";
+}
+
+TEST_F(Icmp, ReportsTheQuoteOfAnErrorWhoseOwnHeaderChecksumIsBad) {
+  // IPv4 drops the error; Wireshark still dissects the quote (corpus: icmp-cksum-oobr-1.pcap).
+  const Frame dgram = FrameBuilder().ipv4(kOurIp, kPeerIp).udp(4000, 53).payload(pattern(20)).bytes();
+  core::RxReport report;
+  auto out = nic_.inject(port_unreachable(dgram).ip_bad_checksum().bytes(), at_ms(5), &report);
+  EXPECT_EQ(out.layer, Layer::Ipv4);
+  EXPECT_EQ(out.reason, Reason::Ipv4BadChecksum);
+  using R = core::RxReport;
+  EXPECT_EQ(report.ip_check, R::kBad);
+  EXPECT_EQ(report.icmp_type, wire::icmp_type::kDestUnreachable);
+  EXPECT_EQ(report.icmp_code, wire::icmp_code::kPortUnreachable);
+  ASSERT_TRUE(report.has_any(R::kUdpCheck));
+  EXPECT_EQ(report.udp_sport, 4000);
+  EXPECT_EQ(report.udp_length, 28);
+  EXPECT_EQ(report.udp_check, R::kGood) << "the whole datagram quoted";
+
+  // TCP likewise: the quoted header, no seq_raw nor tcp.len.
+  const Frame seg = FrameBuilder().ipv4(kOurIp, kPeerIp).tcp(80, 4001, 7, 8, wire::tcp_flag::kAck).bytes();
+  core::RxReport tcp_report;
+  nic_.inject(port_unreachable(seg).ip_bad_checksum().bytes(), at_ms(6), &tcp_report);
+  ASSERT_TRUE(tcp_report.has_any(R::kTcpHeader));
+  EXPECT_EQ(tcp_report.tcp_sport, 80);
+  EXPECT_EQ(tcp_report.tcp_ack, 8u);
+  EXPECT_FALSE(tcp_report.has_any(R::kTcpSeq | R::kTcpLen));
+  EXPECT_EQ(tcp_report.tcp_check, R::kGood);
+}
+
+TEST_F(Icmp, ReportsTheQuoteOfAnErrorWithABadChecksum) {
+  const Frame dgram = FrameBuilder().ipv4(kOurIp, kPeerIp).udp(4000, 53).payload(pattern(20)).bytes();
+  core::RxReport report;
+  auto out = nic_.inject(port_unreachable(dgram).icmp_bad_checksum().bytes(), at_ms(5), &report);
+  EXPECT_EQ(out.reason, Reason::IcmpBadChecksum);
+  EXPECT_EQ(report.udp_sport, 4000);
+  EXPECT_EQ(report.udp_check, core::RxReport::kGood);
+}
+
+TEST_F(Icmp, ReportsNoTransportOfAQuotedFragmentNorTheIcmpTypeOfAQuotedMessage) {
+  using R = core::RxReport;
+  const Frame frag =
+      FrameBuilder().ipv4(kOurIp, kPeerIp, kAutoProto, 64, 1, kMf).udp(4000, 53).payload(pattern(20)).bytes();
+  core::RxReport report;
+  nic_.inject(port_unreachable(frag).ip_bad_checksum().bytes(), at_ms(5), &report);
+  EXPECT_TRUE(report.has_any(R::kIcmp));
+  EXPECT_FALSE(report.has_any(R::kUdp));
+
+  // icmp.type and icmp.code are the error's, not those of the echo request it quotes.
+  const Frame echo = FrameBuilder().ipv4(kOurIp, kPeerIp).icmp_echo_request(1, 2).payload(pattern(8)).bytes();
+  core::RxReport echo_report;
+  nic_.inject(FrameBuilder()
+                  .eth(kPeerMac, kOurMac)
+                  .ipv4(kPeerIp, kOurIp)
+                  .ip_bad_checksum()
+                  .icmp(wire::icmp_type::kTimeExceeded, 1)
+                  .payload(view(echo))
+                  .bytes(),
+              at_ms(6), &echo_report);
+  EXPECT_EQ(echo_report.icmp_type, wire::icmp_type::kTimeExceeded);
+  EXPECT_EQ(echo_report.icmp_code, 1);
 }
 
 TEST_F(Icmp, HandsAPortUnreachableToTheConnectedSocketThatCausedIt) {
