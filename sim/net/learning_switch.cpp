@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "sim/net/learning_switch.hpp"
 
+#include <algorithm>
 #include <bit>
 #include <cstring>
 #include <utility>
@@ -28,15 +29,7 @@ bool is_multicast(std::uint64_t key) {
 
 /// Index slots: a power of two at least twice the capacity, so probe runs stay short.
 std::size_t index_size(std::size_t capacity) {
-  std::size_t n = 2;
-  while (n < 2 * capacity) n *= 2;
-  return n;
-}
-
-int log2_of(std::size_t power_of_two) {
-  int n = 0;
-  while ((std::size_t{1} << n) < power_of_two) ++n;
-  return n;
+  return std::bit_ceil(std::max<std::size_t>(2, 2 * capacity));
 }
 
 }  // namespace
@@ -48,7 +41,7 @@ LearningSwitch::LearningSwitch(std::string name, core::BufferPool& pool, core::D
       aging_(aging),
       entries_(table_capacity),
       index_(index_size(table_capacity), kNone),
-      index_shift_(64 - log2_of(index_.size())) {
+      index_shift_(64 - std::countr_zero(index_.size())) {
   free_entries_.reserve(table_capacity);
   for (std::size_t i = table_capacity; i-- > 0;) free_entries_.push_back(static_cast<std::uint32_t>(i));
 }
