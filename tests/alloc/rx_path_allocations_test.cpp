@@ -27,6 +27,16 @@ const wire::Ipv4Address kPeer = test::ip("10.0.0.2");
 constexpr int kWarmup = 64;
 constexpr int kIterations = 1000;
 
+/// A datagram of `payload` pattern bytes from the peer's port 40000 to our port 7.
+test::Frame udp_to_port_7(std::size_t payload) {
+  return FrameBuilder()
+      .eth(kPeerMac, kOurMac)
+      .ipv4(kPeer, kOurs)
+      .udp(40000, 7)
+      .payload(test::pattern(payload))
+      .bytes();
+}
+
 /// Keeps the compiler from eliding a new/delete pair (allowed since C++14).
 template <class T>
 T* escape(T* p) {
@@ -159,12 +169,7 @@ TEST(RxPathAllocations, UdpFrameToBoundSocketAllocatesNothing) {
   auto& s = r.host.sockets();
   const int fd = *s.socket(socket::kAfInet, socket::kSockDgram);
   ASSERT_TRUE(s.bind(fd, socket::SockAddrIn{wire::Ipv4Address::any(), 7}));
-  const auto frame = FrameBuilder()
-                         .eth(kPeerMac, kOurMac)
-                         .ipv4(kPeer, kOurs)
-                         .udp(40000, 7)
-                         .payload(test::pattern(512))
-                         .bytes();
+  const auto frame = udp_to_port_7(512);
   std::array<std::byte, 2048> buf{};
   socket::SockAddrIn from;
   auto once = [&] {
@@ -189,12 +194,7 @@ TEST(RxPathAllocations, QueuedUdpDatagramsAllocateNothing) {
   auto& s = r.host.sockets();
   const int fd = *s.socket(socket::kAfInet, socket::kSockDgram);
   ASSERT_TRUE(s.bind(fd, socket::SockAddrIn{wire::Ipv4Address::any(), 7}));
-  const auto frame = FrameBuilder()
-                         .eth(kPeerMac, kOurMac)
-                         .ipv4(kPeer, kOurs)
-                         .udp(40000, 7)
-                         .payload(test::pattern(1400))
-                         .bytes();
+  const auto frame = udp_to_port_7(1400);
   std::array<std::byte, 2048> buf{};
   auto burst = [&] {
     for (int i = 0; i < 200; ++i) r.feed(frame);  // more than the queue holds: some are queue_full drops
