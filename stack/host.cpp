@@ -63,10 +63,4 @@ RxOutcome Host::handle_frame(core::NicId nic, core::Bytes frame, core::Instant n
   return RxOutcome{f.top, f.verdict, f.reason};
 }
 
-void Host::advance(core::Instant now) {
-  set_now(now);
-  arp_.advance(now_);
-  ipv4_.advance(now_);
-}
-
 }  // namespace strata

@@ -49,8 +49,13 @@ class Host {
   /// layer parsed (strata replay --json).
   RxOutcome handle_frame(core::NicId nic, core::Bytes frame, core::Instant now,
                          core::RxReport* report = nullptr);
-  /// Input 2: fire the timers due at `now` (ARP retries and expiry, reassembly timeouts).
-  void advance(core::Instant now);
+  /// Input 2: fire the timers due at `now` (ARP retries and expiry, reassembly timeouts). Inline, as are the
+  /// layers' "nothing due" tests: it comes before every socket call an app makes.
+  void advance(core::Instant now) {
+    set_now(now);
+    arp_.advance(now_);
+    ipv4_.advance(now_);
+  }
   /// Input 3: socket calls, run at the last instant handed in.
   socket::SocketApi& sockets() { return sockets_; }
   /// Output: when advance must be called next (kNever: no timer is pending).

@@ -22,12 +22,10 @@ const wire::MacAddress* ArpCache::lookup(core::NicId nic, wire::Ipv4Address ip, 
   return &e->mac;
 }
 
-core::Instant ArpCache::earliest() const {
-  if (earliest_stale_) {
-    earliest_ = core::Instant::max();
-    for (const auto& e : entries_) earliest_ = std::min(earliest_, e.expires);
-    earliest_stale_ = false;
-  }
+core::Instant ArpCache::recompute_earliest() const {
+  earliest_ = core::Instant::max();
+  for (const auto& e : entries_) earliest_ = std::min(earliest_, e.expires);
+  earliest_stale_ = false;
   return earliest_;
 }
 

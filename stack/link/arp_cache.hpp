@@ -42,7 +42,8 @@ class ArpCache {
 
  private:
   ArpEntry* find(core::NicId nic, wire::Ipv4Address ip);
-  core::Instant earliest() const;
+  core::Instant earliest() const { return earliest_stale_ ? recompute_earliest() : earliest_; }
+  core::Instant recompute_earliest() const;
   std::size_t capacity_;
   core::Duration lifetime_;
   std::vector<ArpEntry> entries_;

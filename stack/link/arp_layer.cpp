@@ -147,7 +147,7 @@ void ArpLayer::flush(core::NicId nic, wire::Ipv4Address ip, wire::MacAddress mac
   }
 }
 
-void ArpLayer::advance(core::Instant now) {
+void ArpLayer::advance_due(core::Instant now) {
   ctx_.counters.inc(Counter::ArpExpired, cache_.expire(now));
   for (auto it = resolving_.begin(); it != resolving_.end();) {
     if (it->next_retry > now) {
@@ -177,7 +177,7 @@ void ArpLayer::advance(core::Instant now) {
   }
 }
 
-core::Instant ArpLayer::next_deadline_or_never() const {
+core::Instant ArpLayer::next_deadline_resolving() const {
   core::Instant t = cache_.next_deadline_or_never();
   for (const auto& r : resolving_) t = std::min(t, r.next_retry);
   return t;

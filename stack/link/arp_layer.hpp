@@ -45,11 +45,19 @@ class ArpLayer final : public L3Handler {
   /// a fragmented datagram goes all or nothing.
   bool can_take(core::NicId nic, wire::Ipv4Address next_hop, std::size_t packets, core::Instant now);
 
-  void advance(core::Instant now);
+  /// Inline: hosts advance at every socket call and event, and usually nothing is due (no entry expires, no
+  /// resolution is in progress).
+  void advance(core::Instant now) {
+    if (resolving_.empty() && now < cache_.next_deadline_or_never()) return;
+    advance_due(now);
+  }
   std::optional<core::Instant> next_deadline() const {
     return core::deadline_or_none(next_deadline_or_never());
   }
-  core::Instant next_deadline_or_never() const;
+  /// Inline for the common case (no resolution in progress): hosts are asked after every event.
+  core::Instant next_deadline_or_never() const {
+    return resolving_.empty() ? cache_.next_deadline_or_never() : next_deadline_resolving();
+  }
   ArpCache& cache() { return cache_; }
   const ArpCache& cache() const { return cache_; }
   std::size_t pending() const { return pending_.size(); }
@@ -68,6 +76,8 @@ class ArpLayer final : public L3Handler {
   const ArpConfig& config() const { return config_; }
 
  private:
+  core::Instant next_deadline_resolving() const;
+  void advance_due(core::Instant now);
   struct Pending {
     core::NicId nic;
     wire::Ipv4Address ip;

@@ -350,7 +350,7 @@ core::Result<void> Ipv4Layer::output(core::NicId nic, wire::Ipv4Address next_hop
   return result;
 }
 
-void Ipv4Layer::advance(core::Instant now) {
+void Ipv4Layer::advance_due(core::Instant now) {
   reassembler_.expire(now, [&](const ExpiredDatagram& e) {
     ctx_.drop_tx(now, Layer::Ipv4, Reason::Ipv4ReassemblyTimeout);
     // RFC 792: time exceeded, code 1, only when fragment zero was received.

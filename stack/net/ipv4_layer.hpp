@@ -65,7 +65,10 @@ class Ipv4Layer final : public link::L3Handler {
   /// error is delivered or its own datagram was dropped (a bad outer header checksum), as Wireshark shows it.
   void report_quote(core::RxFrame& frame, core::Bytes quoted);
 
-  void advance(core::Instant now);
+  /// Inline: hosts advance at every socket call and event, and usually no fragment is held.
+  void advance(core::Instant now) {
+    if (!reassembler_.idle_at(now)) advance_due(now);
+  }
   std::optional<core::Instant> next_deadline() const { return reassembler_.next_deadline(); }
   core::Instant next_deadline_or_never() const { return reassembler_.next_deadline_or_never(); }
 
@@ -96,6 +99,7 @@ class Ipv4Layer final : public link::L3Handler {
   const Ipv4Config& config() const { return config_; }
 
  private:
+  void advance_due(core::Instant now);
   /// Fills frame.report with the IPv4 header at the start of `bytes` (only with frame.report). The frame,
   /// not only its report: a total length of 0 (TSO) is reported as the length of `bytes` on the wire.
   static void report_header(const core::RxFrame& frame, core::Bytes bytes);

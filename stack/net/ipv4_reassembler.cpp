@@ -246,9 +246,7 @@ std::optional<ExpiredDatagram> Ipv4Reassembler::pop_expired(core::Instant now) {
   return out;
 }
 
-core::Instant Ipv4Reassembler::next_deadline_or_never() const {
-  // earliest_ bounds every deadline held from below: at max, nothing is held (asked after every sim event).
-  if (earliest_ == core::kNever) return core::kNever;
+core::Instant Ipv4Reassembler::next_deadline_held() const {
   core::Instant best = core::kNever;
   for (const auto& s : slots_)
     if (s.live) best = std::min(best, s.deadline);

@@ -74,6 +74,8 @@ class Ipv4Reassembler {
 
   /// Drops every datagram whose timeout has passed at `now`; calls on_expired for each (may be empty
   /// callable). Returns how many were dropped.
+  /// Whether expire(now) would do nothing: no datagram can be due and no Complete result is held.
+  bool idle_at(core::Instant now) const { return !completed_.valid() && now < earliest_; }
   template <class F>
   std::size_t expire(core::Instant now, F&& on_expired) {
     if (completed_.valid())
@@ -89,11 +91,16 @@ class Ipv4Reassembler {
   std::optional<core::Instant> next_deadline() const {
     return core::deadline_or_none(next_deadline_or_never());
   }
-  core::Instant next_deadline_or_never() const;
+  /// earliest_ bounds every deadline held from below: at max, nothing is held (the inline test: hosts are
+  /// asked after every event).
+  core::Instant next_deadline_or_never() const {
+    return earliest_ == core::kNever ? core::kNever : next_deadline_held();
+  }
   std::size_t datagrams_in_progress() const;
   std::size_t bytes_held() const { return bytes_held_; }
 
  private:
+  core::Instant next_deadline_held() const;
   std::optional<ExpiredDatagram> pop_expired(core::Instant now);
   // Implementation state below (free to change).
   struct Key {
@@ -140,10 +147,8 @@ class Ipv4Reassembler {
   std::vector<Slot> slots_;            // config_.max_datagrams, sized once
   std::vector<Range> ranges_;          // config_.max_datagrams * config_.max_fragments, sized once
   std::vector<Tombstone> tombstones_;  // config_.max_datagrams, sized once
-  core::PacketBuf completed_;
-  core::Instant earliest_ =
-      core::Instant::max();  // no deadline held is earlier (a lower bound)          // the last Complete
-                             // datagram's slot, returned on the next call
+  core::PacketBuf completed_;          // the last Complete datagram's slot, returned on the next call
+  core::Instant earliest_ = core::Instant::max();  // no deadline held is earlier (a lower bound)
   std::vector<std::byte> scratch_;  // the ExpiredDatagram prefix (header + 8 bytes), sized once
 };
 

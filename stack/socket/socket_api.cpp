@@ -106,16 +106,6 @@ SockResult<void> SocketApi::close(int fd) {
   return traced("close", fd, SockResult<void>());
 }
 
-SockResult<short> SocketApi::poll(int fd) const {
-  const Slot* s = slot(fd);
-  if (!s) return core::fail(Errno::EBADF_);
-  short ev = kPollOut;  // datagram sends never block here: a full NIC queue drops, as UDP does
-  const bool ping = s->kind == Kind::Ping;
-  if (ping ? ping_.readable(s->endpoint) : udp_.readable(s->endpoint)) ev |= kPollIn;
-  if (ping ? ping_.has_error(s->endpoint) : udp_.has_error(s->endpoint)) ev |= kPollErr;
-  return ev;
-}
-
 std::size_t SocketApi::open_sockets() const {
   std::size_t n = 0;
   for (const auto& s : slots_) n += s.used;

@@ -56,7 +56,8 @@ class SocketApi {
   /// Ping sockets: {bound address, identifier}.
   SockResult<SockAddrIn> getsockname(int fd);
   SockResult<void> close(int fd);
-  /// Readiness bits (kPollIn, kPollOut, kPollErr) of one socket.
+  /// Readiness bits (kPollIn, kPollOut, kPollErr) of one socket. Inline (below): a blocked app's socket is
+  /// polled after every simulated event that reached its host.
   SockResult<short> poll(int fd) const;
   std::size_t open_sockets() const;
 
@@ -114,5 +115,20 @@ class SocketApi {
   const core::Instant& now_;
   std::vector<Slot> slots_;
 };
+
+inline SockResult<short> SocketApi::poll(int fd) const {
+  const Slot* s = slot(fd);
+  if (!s) [[unlikely]]
+    return core::fail(Errno::EBADF_);
+  short ev = kPollOut;  // datagram sends never block here: a full NIC queue drops, as UDP does
+  if (s->kind == Kind::Ping) [[unlikely]] {
+    if (ping_.readable(s->endpoint)) ev |= kPollIn;
+    if (ping_.has_error(s->endpoint)) ev |= kPollErr;
+    return ev;
+  }
+  if (udp_.readable(s->endpoint)) ev |= kPollIn;
+  if (udp_.has_error(s->endpoint)) ev |= kPollErr;
+  return ev;
+}
 
 }  // namespace strata::socket
