@@ -31,14 +31,12 @@ BufferPool::BufferPool(std::size_t small_slots, std::size_t large_slots) {
 
 std::optional<PacketBuf> BufferPool::allocate(std::size_t size, std::size_t headroom) {
   const std::size_t need = size + headroom;
-  for (std::uint8_t c = 0; c < 2; ++c) {
-    auto& sc = classes_[c];
+  for (auto& sc : classes_) {
     if (need > sc.slot_size || sc.free.empty()) continue;
     const std::uint32_t slot = sc.free.back();
     sc.free.pop_back();
     PacketBuf p;
     p.pool_ = this;
-    p.class_ = c;
     p.slot_ = slot;
     p.base_ = sc.storage.get() + static_cast<std::size_t>(slot) * sc.slot_size;
     p.capacity_ = static_cast<std::uint32_t>(sc.slot_size);

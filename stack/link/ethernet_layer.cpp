@@ -148,11 +148,7 @@ core::Result<void> EthernetLayer::send(core::NicId id, wire::MacAddress dst, std
       ctx_.drop_tx(now, Layer::Link, Reason::NicNoBuffer, &p);
       return core::fail(Reason::NicNoBuffer);
     }
-    wire::EthernetHeader h;
-    h.dst = dst;
-    h.src = a.mac;
-    h.type = type;
-    h.emit(p.push_front(h.wire_size()));
+    wire::EthernetHeader::emit_untagged(p.push_front(wire::kEthernetHeaderLen), dst, a.mac, type);
     p.marks.link = 0;
   } else if (a.link != nic::LinkType::RawIpv4) {
     // Cooked captures are read-only: the stack cannot send on them.

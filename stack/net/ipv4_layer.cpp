@@ -284,16 +284,16 @@ core::Result<void> Ipv4Layer::send(const Ipv4SendParams& p, core::PacketBuf&& pa
   return output(route->nic, route->next_hop, h, std::move(payload), now, link_broadcast);
 }
 
-core::Result<void> Ipv4Layer::output(core::NicId nic, wire::Ipv4Address next_hop,
-                                     const wire::Ipv4Header& base, core::PacketBuf&& payload,
-                                     core::Instant now, bool link_broadcast) {
+// Inlined into send() (and forward()): the header send() builds then stays in registers for emit().
+[[gnu::always_inline]] inline core::Result<void> Ipv4Layer::output(core::NicId nic,
+                                                                   wire::Ipv4Address next_hop,
+                                                                   const wire::Ipv4Header& base,
+                                                                   core::PacketBuf&& payload,
+                                                                   core::Instant now, bool link_broadcast) {
   const std::size_t hlen = base.wire_size();
   const std::size_t mtu = ifaces_[nic.value].mtu;
-  if (hlen + payload.size() > wire::kIpv4MaxDatagram) {
-    ctx_.drop_tx(now, Layer::Ipv4, Reason::Ipv4FragmentTooLarge, &payload);
-    return core::fail(Reason::Ipv4FragmentTooLarge);
-  }
-  if (hlen + payload.size() <= mtu) {
+  // An MTU is at most 65535 (kIpv4MaxDatagram): a datagram within it needs no other length check.
+  if (hlen + payload.size() <= mtu) [[likely]] {
     // base.total_length is already this datagram's (callers set it): emitting base itself, not a modified
     // copy, spares a bulk copy of a struct just written field by field (a store-forwarding stall).
     assert(base.total_length == hlen + payload.size());
@@ -302,6 +302,10 @@ core::Result<void> Ipv4Layer::output(core::NicId nic, wire::Ipv4Address next_hop
     payload.marks.net = 0;
     ctx_.sent(now, Layer::Ipv4, Counter::Ipv4Tx, payload, nic);
     return arp_.send_ipv4(nic, next_hop, std::move(payload), now, link_broadcast);
+  }
+  if (hlen + payload.size() > wire::kIpv4MaxDatagram) {
+    ctx_.drop_tx(now, Layer::Ipv4, Reason::Ipv4FragmentTooLarge, &payload);
+    return core::fail(Reason::Ipv4FragmentTooLarge);
   }
   if (base.dont_fragment) {
     ctx_.drop_tx(now, Layer::Ipv4, Reason::Ipv4FragmentNeeded, &payload);

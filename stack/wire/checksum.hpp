@@ -150,6 +150,15 @@ constexpr std::uint16_t ones_fold(std::uint32_t s) {
   return static_cast<std::uint16_t>((s & 0xffff) + (s >> 16));
 }
 
+/// A 64-bit sum of 16-bit (or 32-bit: 2^16 == 1 mod 0xffff) big-endian words folded to 16 bits; 0x0000 only
+/// when s is zero.
+constexpr std::uint16_t ones_fold64(std::uint64_t s) {
+  const auto hi = static_cast<std::uint32_t>(s >> 32);
+  std::uint32_t x = static_cast<std::uint32_t>(s) + hi;
+  x += x < hi;  // end-around carry
+  return ones_fold(x);
+}
+
 /// The checksum field value for `data` (whose checksum field is zero): ~ones_sum.
 inline std::uint16_t internet_checksum(core::Bytes data, std::uint16_t initial = 0) {
   return static_cast<std::uint16_t>(~ones_sum(data, initial));

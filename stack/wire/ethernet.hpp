@@ -89,6 +89,14 @@ struct EthernetHeader {
   std::size_t wire_size() const { return kEthernetHeaderLen + tag_count * kVlanTagLen; }
   /// Writes wire_size() bytes at out.data(). Requires out.size() >= wire_size().
   void emit(core::MutBytes out) const;
+  /// Writes an untagged header (kEthernetHeaderLen bytes) from its three fields, without building the value
+  /// (its tags): the send path's form. Requires out.size() >= kEthernetHeaderLen.
+  static void emit_untagged(core::MutBytes out, const MacAddress& dst, const MacAddress& src,
+                            std::uint16_t type) {
+    dst.store(out.data());
+    src.store(out.data() + 6);
+    core::store_be16(out, 12, type);
+  }
   static EthernetHeader from(const EthernetView& v);
 };
 

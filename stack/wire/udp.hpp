@@ -53,9 +53,21 @@ struct UdpHeader {
   /// Writes the header over out[0..8) and the checksum over out (header + payload, out.size() == length).
   void emit_with_checksum(core::MutBytes out, Ipv4Address src, Ipv4Address dst) const;
   /// The same with the payload's ones_sum() given: a sender sums the bytes where they came from, not the copy
-  /// it just wrote (loads inside a just-written wide store do not forward and stall).
+  /// it just wrote (loads inside a just-written wide store do not forward and stall). Inline: UDP's send path
+  /// calls it once per datagram.
   void emit_with_payload_sum(core::MutBytes out, Ipv4Address src, Ipv4Address dst,
-                             std::uint16_t payload_sum) const;
+                             std::uint16_t payload_sum) const {
+    // The header is one 64-bit word, summed in registers with the pseudo-header and stored whole. Its 32-bit
+    // pieces add as their 16-bit words do (2^16 == 1 mod 0xffff): the header's are the ports and the length
+    // (checksum 0), the pseudo-header's the addresses, the protocol and the length again.
+    const std::uint64_t head =
+        std::uint64_t{src_port} << 48 | std::uint64_t{dst_port} << 32 | std::uint64_t{length} << 16;
+    const std::uint16_t sum = ones_fold64(std::uint64_t{src.value} + dst.value + (head >> 32) +
+                                          ip_proto::kUdp + 2 * std::uint64_t{length} + payload_sum);
+    const auto c = static_cast<std::uint16_t>(~sum);
+    // RFC 768: a computed zero is sent as all ones (zero means "no checksum").
+    detail::store_be64(out.data(), head | (c == 0 ? 0xffff : c));
+  }
 };
 
 }  // namespace strata::wire
