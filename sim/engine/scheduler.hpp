@@ -7,9 +7,11 @@
 // high-water mark of pending events and is reused after: no allocation per event in steady state. An event is
 // a target plus a 64-bit tag, not a closure, for the same reason. Layout: a 4-ary heap whose entries carry
 // everything dispatch needs (time, seq, target, tag, slot), and a table of slots (the pending seq of each)
-// that handles and liveness checks look at. The event being dispatched stays at the top, dead, while its
-// handler runs: the event the handler schedules (a link's next hop, a timer's re-arm) takes its place with
-// one sift instead of a pop and a push.
+// that handles and liveness checks look at. (time, seq) compares as one 128-bit number. Entries past the end
+// of the heap hold a key later than any event's, so a node's four children are compared without bounds
+// checks. The event being dispatched stays at the top, dead, while its handler runs: the event the handler
+// schedules (a link's next hop, a timer's re-arm) takes its place with one sift instead of a pop and a push,
+// and with none when it is before the root's children.
 #pragma once
 
 #include <cstdint>
@@ -88,44 +90,64 @@ class Scheduler {
  private:
   static constexpr std::size_t kCompactSlack = 64;
   static constexpr std::size_t kArity = 4;  // a 4-ary heap: half the depth of a binary one, siblings adjacent
+  __extension__ typedef unsigned __int128 Key;
   /// Everything dispatch needs is in the entry, so a live event costs one look at its slot (is it still
-  /// pending?) and no other indirection.
+  /// pending?) and no other indirection (with target and tag in the slot table, dispatch would read a cold
+  /// slot with many events pending: slower on BM_EngineEvents). Times are never negative (now starts at 0
+  /// and never goes back, and schedule_at clamps to now), so (time, seq) orders as one unsigned 128-bit
+  /// number: a compare is a cmp and an sbb, not two branches. Sequence numbers are unique, so this is a
+  /// total order: the dispatch order never depends on the heap's shape.
   struct Entry {
-    std::int64_t time;
     std::uint64_t seq;
+    std::uint64_t time;
     EventTarget* target;
     std::uint64_t tag;
     std::uint32_t slot;
+    Key key() const { return Key{time} << 64 | seq; }
   };
-  /// (time, seq) order. Sequence numbers are unique, so this is a total order: the dispatch order never
-  /// depends on the heap's shape.
-  static bool before(const Entry& a, const Entry& b) {
-    return a.time != b.time ? a.time < b.time : a.seq < b.seq;
-  }
   /// A slot holds the seq of its pending event, or, while free, kFree | the next free slot (a free list
   /// threaded through the table). Seqs stay below 2^63, so a free slot never matches one.
   static constexpr std::uint64_t kFree = std::uint64_t{1} << 63;
   static constexpr std::uint32_t kNoSlot = 0xffffffffu;
+  /// Fills the heap storage past heap_size_. Its key is after every event's (seqs stay below 2^63), so it is
+  /// never moved up.
+  static constexpr Entry kPastEnd{~std::uint64_t{0}, ~std::uint64_t{0}, nullptr, 0, kNoSlot};
   bool is_live(const Entry& e) const { return slots_[e.slot] == e.seq; }
   void sift_up(std::size_t hole, const Entry& e);
   void sift_down(std::size_t hole, const Entry& e);
-  void pop_root();
-  void pop_dead();
   void compact();
-  // The cold paths, out of line so that the hot ones stay small: storage grows to its high-water mark.
-  [[gnu::noinline]] void grow_heap();
-  [[gnu::noinline]] void add_slot();
+  // Off the hot path, which is the dead top's replacement (see schedule_at): kept out, it leaves that path
+  // without registers to save.
+  [[gnu::noinline]] TimerId push(core::Instant at, EventTarget& target, std::uint64_t tag);
+  [[gnu::noinline]] void pop_root();
+  void pop_dead() {
+    // Only cancellations leave dead entries: with none in the heap, the top is live.
+    while (heap_size_ != live_ && !is_live(heap_[0])) pop_root();
+  }
+  // The cold path, out of line so that the hot ones stay small: storage grows to its high-water mark.
+  [[gnu::noinline]] void grow();
+  /// Takes a free slot for a new event. There always is one: the slot table is as long as the heap's
+  /// storage, and only live events hold a slot.
+  TimerId take_slot() {
+    const std::uint32_t slot = free_head_;
+    const std::uint64_t seq = seq_++;
+    free_head_ = static_cast<std::uint32_t>(slots_[slot]);  // the next free one (kFree stripped by the cast)
+    slots_[slot] = seq;
+    ++live_;
+    return TimerId{slot, seq};
+  }
   void free_slot(std::uint32_t slot) {
     slots_[slot] = kFree | free_head_;
     free_head_ = slot;
   }
 
   core::Instant now_{};
-  // 4-ary min-heap on (time, seq) in heap_[0, heap_size_); the vector is storage, grown by grow_heap().
-  // Cancelled entries linger until they reach the top or are swept.
+  // 4-ary min-heap on (time, seq) in heap_[0, heap_size_); the vector is storage, grown by grow(), at least
+  // kArity - 1 entries longer than the heap and kPastEnd from heap_size_ on. Cancelled entries linger until
+  // they reach the top or are swept.
   std::vector<Entry> heap_;
   std::size_t heap_size_ = 0;
-  std::vector<std::uint64_t> slots_;
+  std::vector<std::uint64_t> slots_;  // as long as heap_; the free ones linked from free_head_
   std::uint32_t free_head_ = kNoSlot;
   std::uint64_t seq_ = 1;  // 0 is "no event"
   std::uint64_t dispatched_ = 0;

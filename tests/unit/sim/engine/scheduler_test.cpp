@@ -441,6 +441,39 @@ TEST(Scheduler, HandlesOfOneSlotNeverMatchEachOther) {
   EXPECT_EQ(r.fired.size(), 50u);
 }
 
+TEST(Scheduler, AHandlersEventTakesTheDeadTopsPlaceInOrderAtEveryHeapSize) {
+  // The dispatched event's entry is replaced by the one its handler schedules: before every other pending
+  // event, tied with one (it runs after it), in the middle, or after all, with heaps of one entry to several
+  // levels (and a partly filled last row), built in ascending and in descending order of time.
+  for (std::int64_t pending = 0; pending < 40; ++pending) {
+    for (const bool descending : {false, true}) {
+      for (const std::int64_t when :
+           {std::int64_t{1}, std::int64_t{10}, pending / 2 * 10 + 5, pending * 10}) {
+        Scheduler s;
+        Recorder r;
+        r.react = [&](std::uint64_t tag, Instant) {
+          if (tag == 0) s.schedule_at(at(when), r, 1'000);
+        };
+        std::vector<Fired> want;  // in scheduling order, then sorted by time (a stable sort keeps FIFO ties)
+        s.schedule_at(at(0), r, 0);
+        for (std::int64_t i = 0; i < pending; ++i) {
+          const std::int64_t t = 10 * (descending ? pending - i : i + 1);
+          const auto tag = static_cast<std::uint64_t>(i + 1);
+          s.schedule_at(at(t), r, tag);
+          want.push_back(Fired{tag, t});
+        }
+        want.push_back(Fired{1'000, when});
+        std::stable_sort(want.begin(), want.end(),
+                         [](const Fired& a, const Fired& b) { return a.at_ns < b.at_ns; });
+        want.insert(want.begin(), Fired{0, 0});
+        EXPECT_EQ(s.run(), static_cast<std::uint64_t>(pending + 2));
+        EXPECT_EQ(r.fired, want) << pending << " pending, descending " << descending << ", new event at "
+                                 << when;
+      }
+    }
+  }
+}
+
 TEST(Scheduler, RandomScheduleAndCancelAgreesWithAReferenceModel) {
   // Against a brute-force model: pending events as (time, seq, tag), the minimum dispatched each step.
   struct Ref {
