@@ -66,6 +66,14 @@ struct Simulation::HostNode final : engine::EventTarget {
   bool dirty = false;
 };
 
+// Inline: it runs after every event that reaches a host. dirty_ has room for every host (reserved at build),
+// so the push never allocates.
+inline void Simulation::touch(HostNode& node) {
+  if (node.dirty) return;
+  node.dirty = true;
+  dirty_.push_back(&node);
+}
+
 // Where a link delivers into a host: the pcap tap sees the frame, then the host's receive path.
 struct Simulation::IfacePort final : net::FrameSink {
   explicit IfacePort(HostNode& n) : node(n) {}
@@ -153,7 +161,8 @@ struct Simulation::AppRunner final : apps::AppEnv, engine::EventTarget {
 };
 
 struct Simulation::LinkNode {
-  std::string a, b;
+  std::string a, b;            // "node:iface", or a switch's name
+  std::string a_node, b_node;  // the host or switch at each end
   std::unique_ptr<net::SimLink> link;
 };
 
@@ -241,6 +250,8 @@ std::optional<std::string> Simulation::build(const net::Topology& topo) {
     auto node = std::make_unique<LinkNode>();
     node->a = ls.a.text();
     node->b = ls.b.text();
+    node->a_node = ls.a.node;
+    node->b_node = ls.b.node;
     node->link = std::make_unique<net::SimLink>(sched_, pool_, lc);
     const net::LinkEndSpec* ends[2] = {&ls.a, &ls.b};
     for (int side = 0; side < 2; ++side) {
@@ -337,12 +348,6 @@ std::optional<std::string> Simulation::build(const net::Topology& topo) {
   dirty_.reserve(hosts_.size());
   settle(sched_.now());
   return std::nullopt;
-}
-
-void Simulation::touch(HostNode& node) {
-  if (node.dirty) return;
-  node.dirty = true;
-  dirty_.push_back(&node);
 }
 
 void Simulation::settle(core::Instant now) {
@@ -459,6 +464,8 @@ std::vector<LinkQueue> Simulation::link_queues() const {
       LinkQueue q;
       q.from = side == 0 ? l->a : l->b;
       q.to = side == 0 ? l->b : l->a;
+      q.from_node = side == 0 ? l->a_node : l->b_node;
+      q.to_node = side == 0 ? l->b_node : l->a_node;
       q.in_flight = l->link->in_flight(side);
       q.queued = l->link->queued(side, sched_.now());
       q.held = l->link->held(side);

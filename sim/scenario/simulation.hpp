@@ -57,11 +57,12 @@ struct LinkReport {
 
 /// What one direction of a link holds right now (the stepper's `print queues`).
 struct LinkQueue {
-  std::string from, to;
-  std::size_t in_flight = 0;  // sent, not yet delivered
-  std::size_t queued = 0;     // of those, still serializing or waiting to (the drop-tail queue)
-  std::size_t held = 0;       // held back by the reorder fault
-  std::size_t limit = 0;      // the link's queue limit
+  std::string from, to;            // "node:iface", or a switch's name
+  std::string from_node, to_node;  // the host or switch at each end
+  std::size_t in_flight = 0;       // sent, not yet delivered
+  std::size_t queued = 0;          // of those, still serializing or waiting to (the drop-tail queue)
+  std::size_t held = 0;            // held back by the reorder fault
+  std::size_t limit = 0;           // the link's queue limit
 };
 
 struct SwitchReport {

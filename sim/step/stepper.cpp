@@ -420,11 +420,9 @@ void Stepper::cmd_print(std::string_view args, std::ostream& out) {
 }
 
 void Stepper::print_link_queues(std::string_view host, std::ostream& out) const {
-  // A link end is "node:iface" (a switch port is the switch's name alone).
-  const auto node_of = [](std::string_view end) { return end.substr(0, end.find(':')); };
   bool any = false;
   for (const auto& q : sim_->link_queues()) {
-    if (!host.empty() && node_of(q.from) != host && node_of(q.to) != host) continue;
+    if (!host.empty() && q.from_node != host && q.to_node != host) continue;
     if (!any) out << "links:\n";
     any = true;
     out << "  " << q.from << " -> " << q.to << ": " << q.in_flight << " in flight (" << q.queued
