@@ -258,12 +258,24 @@ void Ipv4Layer::forward(core::RxFrame& f, const wire::Ipv4View& ip, bool link_br
 
 core::Result<void> Ipv4Layer::send(const Ipv4SendParams& p, core::PacketBuf&& payload, core::Instant now) {
   std::optional<RouteMatch> route;
-  bool link_broadcast = false;
   if (p.nic) {
     route = RouteMatch{*p.nic, p.dst, nullptr};
   } else {
     route = routes_.lookup(p.dst);
   }
+  return send_routed(p, route, std::move(payload), now);
+}
+
+core::Result<void> Ipv4Layer::send_via(const Ipv4SendParams& p, const std::optional<RouteMatch>& route,
+                                       core::PacketBuf&& payload, core::Instant now) {
+  return send_routed(p, route, std::move(payload), now);
+}
+
+// Inlined into send() and send_via(): each keeps its one call down to ARP.
+[[gnu::always_inline]] inline core::Result<void> Ipv4Layer::send_routed(
+    const Ipv4SendParams& p, const std::optional<RouteMatch>& route, core::PacketBuf&& payload,
+    core::Instant now) {
+  bool link_broadcast = false;
   if (!route || route->nic.value >= ifaces_.size()) {
     ctx_.drop_tx(now, Layer::Ipv4, Reason::Ipv4NoRoute, &payload);
     return core::fail(Reason::Ipv4NoRoute);

@@ -57,6 +57,10 @@ class Ipv4Layer final : public link::L3Handler {
   /// Sends `payload` (the transport segment, in a PacketBuf with headroom) to p.dst. Errors: Ipv4NoRoute,
   /// Ipv4FragmentNeeded (too big with DF), NicNoBuffer, ArpQueueFull.
   core::Result<void> send(const Ipv4SendParams& p, core::PacketBuf&& payload, core::Instant now);
+  /// send() along `route`, routes().lookup(p.dst) done by the caller (nullopt: no route); p.nic is ignored.
+  /// A sender that needs the route's source address too looks it up once (UDP's send path).
+  core::Result<void> send_via(const Ipv4SendParams& p, const std::optional<RouteMatch>& route,
+                              core::PacketBuf&& payload, core::Instant now);
   /// ICMP errors about our own datagrams go to the transport that sent them.
   void deliver_error(core::RxFrame& frame, const IcmpErrorInfo& error);
   /// For a reporter (frame.report non-null) only: the transport header of the datagram an ICMP error quotes
@@ -90,8 +94,12 @@ class Ipv4Layer final : public link::L3Handler {
   /// and reloaded whole (a store-forwarding stall).
   const wire::Ipv4Address* source_for(wire::Ipv4Address dst) const {
     auto r = routes_.lookup(dst);
-    if (!r || r->nic.value >= ifaces_.size() || !ifaces_[r->nic.value].addr) return nullptr;
-    return &ifaces_[r->nic.value].addr->address;
+    return r ? source_of(*r) : nullptr;
+  }
+  /// The address of the interface `r` leaves by, nullptr when it has none.
+  const wire::Ipv4Address* source_of(const RouteMatch& r) const {
+    if (r.nic.value >= ifaces_.size() || !ifaces_[r.nic.value].addr) return nullptr;
+    return &ifaces_[r.nic.value].addr->address;
   }
   /// The MTU of the interface a datagram to `dst` leaves by (0 when no route).
   std::uint16_t mtu_for(wire::Ipv4Address dst) const;
@@ -100,6 +108,8 @@ class Ipv4Layer final : public link::L3Handler {
 
  private:
   void advance_due(core::Instant now);
+  core::Result<void> send_routed(const Ipv4SendParams& p, const std::optional<RouteMatch>& route,
+                                 core::PacketBuf&& payload, core::Instant now);
   /// Fills frame.report with the IPv4 header at the start of `bytes` (only with frame.report). The frame,
   /// not only its report: a total length of 0 (TSO) is reported as the length of `bytes` on the wire.
   static void report_header(const core::RxFrame& frame, core::Bytes bytes);

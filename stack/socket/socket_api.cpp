@@ -59,10 +59,20 @@ SockResult<std::size_t> SocketApi::send(int fd, core::Bytes data) {
   if (!s) return traced("send", fd, SockResult<std::size_t>(core::fail(Errno::EBADF_)));
   return traced("send", fd,
                 s->kind == Kind::Ping ? ping_.send_to(s->endpoint, data, std::nullopt, now_)
-                                      : udp_.send_to(s->endpoint, data, std::nullopt, now_));
+                                      : udp_.send(s->endpoint, data, now_));
 }
 
 SockResult<std::size_t> SocketApi::sendto(int fd, core::Bytes data, SockAddrIn to) {
+  const Slot* s = slot(fd);
+  // Untraced UDP, the common case: counted, then a tail call (UDP's result goes back to the caller as is).
+  if (s && s->kind == Kind::Udp && !ctx_.tracer.on()) [[likely]] {
+    ctx_.counters.inc(core::Counter::SocketCall);
+    return udp_.send_to(s->endpoint, data, to, now_);
+  }
+  return sendto_traced(fd, data, to);
+}
+
+SockResult<std::size_t> SocketApi::sendto_traced(int fd, core::Bytes data, SockAddrIn to) {
   const Slot* s = slot(fd);
   if (!s) return traced("sendto", fd, SockResult<std::size_t>(core::fail(Errno::EBADF_)), to);
   // Linux: sendto with an address on a connected UDP socket sends to that address.

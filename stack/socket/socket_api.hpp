@@ -106,6 +106,9 @@ class SocketApi {
     }
     return r;
   }
+  /// sendto() off its fast path (a bad fd, a ping socket, a tracer installed). Out of line: the fast path
+  /// then saves no registers.
+  [[gnu::noinline]] SockResult<std::size_t> sendto_traced(int fd, core::Bytes data, SockAddrIn to);
   [[gnu::cold, gnu::noinline]] void trace_call(std::string_view call, int fd, std::int64_t result,
                                                SockAddrIn addr) const;
 

@@ -55,8 +55,16 @@ class UdpLayer final : public net::L4Handler {
   core::Result<void, core::Errno> connect(UdpId id, Endpoint remote);
   /// EMSGSIZE above 65507 bytes, EDESTADDRREQ unconnected without `to`, ECONNREFUSED once after a port
   /// unreachable on a connected endpoint, ENETUNREACH without a route, ENOBUFS when the pool is empty.
+  /// `to` by value, not an optional: the socket facade passes its caller's address on in a register, and
+  /// its sendto() ends in a tail call here.
+  core::Result<std::size_t, core::Errno> send_to(UdpId id, core::Bytes data, Endpoint to, core::Instant now);
+  /// send_to() the connected remote (EDESTADDRREQ when not connected).
+  core::Result<std::size_t, core::Errno> send(UdpId id, core::Bytes data, core::Instant now);
+  /// Either of the two: `to` when given, else the connected remote.
   core::Result<std::size_t, core::Errno> send_to(UdpId id, core::Bytes data,
-                                                 const std::optional<Endpoint>& to, core::Instant now);
+                                                 const std::optional<Endpoint>& to, core::Instant now) {
+    return to ? send_to(id, data, *to, now) : send(id, data, now);
+  }
   /// EAGAIN when the queue is empty; a pending error is reported first. Inline (below): the socket facade's
   /// recvfrom gets the datagram without a Result crossing a library boundary.
   core::Result<ReceivedDatagram, core::Errno> recv_from(UdpId id, core::MutBytes out);
@@ -80,6 +88,9 @@ class UdpLayer final : public net::L4Handler {
     std::uint64_t drops = 0;
     DatagramQueue queue;
   };
+  /// send() and send_to(): `to` null means the connected remote.
+  core::Result<std::size_t, core::Errno> send_datagram(UdpId id, core::Bytes data, const Endpoint* to,
+                                                       core::Instant now);
   Ep* find(std::uint16_t port) const { return by_port_.empty() ? nullptr : by_port_[port]; }
   static core::Errno take_error(Ep& ep) {
     const auto e = ep.pending_error;

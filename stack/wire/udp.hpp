@@ -68,6 +68,24 @@ struct UdpHeader {
     // RFC 768: a computed zero is sent as all ones (zero means "no checksum").
     detail::store_be64(out.data(), head | (c == 0 ? 0xffff : c));
   }
+  /// The same with the payload itself given (its copy already behind the header, out.size() == length ==
+  /// 8 + payload.size()). A short payload is summed starting from the header's and pseudo-header's words: one
+  /// fold for the whole checksum, not one for the payload and one more.
+  void emit_with_payload(core::MutBytes out, Ipv4Address src, Ipv4Address dst, core::Bytes payload) const {
+    if (payload.size() > detail::kShortInput) return emit_with_payload_sum(out, src, dst, ones_sum(payload));
+    const std::uint64_t head =
+        std::uint64_t{src_port} << 48 | std::uint64_t{dst_port} << 32 | std::uint64_t{length} << 16;
+    // The header and pseudo-header words as big-endian values (as in emit_with_payload_sum()); the payload is
+    // summed in native order. On a little-endian host a native word is its big-endian value byte-swapped,
+    // which modulo 0xffff is a multiplication by 2^8: shifted left by 8, the start adds into the native sum.
+    const std::uint64_t be =
+        std::uint64_t{src.value} + dst.value + (head >> 32) + ip_proto::kUdp + 2 * std::uint64_t{length};
+    const std::uint64_t start = detail::kLittle ? be << 8 : be;
+    const std::uint16_t sum = detail::fold(detail::sum_scalar(payload.data(), payload.size(), start));
+    const auto c = static_cast<std::uint16_t>(~sum);
+    // RFC 768: a computed zero is sent as all ones (zero means "no checksum").
+    detail::store_be64(out.data(), head | (c == 0 ? 0xffff : c));
+  }
 };
 
 }  // namespace strata::wire

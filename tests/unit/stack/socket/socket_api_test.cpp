@@ -277,6 +277,14 @@ TEST_F(SocketApiTest, SendtoWithoutARouteIsEnetunreach) {
       Errno::ENETUNREACH_);
 }
 
+TEST_F(SocketApiTest, SendtoFromABoundAddressWithoutARouteIsEnetunreach) {
+  // Bound to our address, the source needs no route: IPv4 finds none and drops the datagram.
+  const int fd = bound(a(), 4000, HostPair::kAddrA);
+  EXPECT_EQ(
+      error_of(a().sendto(fd, bytes_of("x"), SockAddrIn{wire::Ipv4Address::from_octets(192, 0, 2, 1), 7})),
+      Errno::ENETUNREACH_);
+}
+
 TEST_F(SocketApiTest, ConnectedSocketSendsToItsPeerAndBindsAnEphemeralPort) {
   const int server = bound(b(), kEcho);
   const int fd = udp(a());
@@ -420,6 +428,28 @@ TEST_F(SocketApiTest, EveryCallIsCountedAndTracedWithItsResult) {
   EXPECT_EQ(rec.calls[2].name, "recvfrom");
   EXPECT_EQ(rec.calls[2].result, -static_cast<std::int64_t>(Errno::EAGAIN_));
   EXPECT_EQ(pair.a().counters().get("socket.call"), 3u);
+}
+
+TEST_F(SocketApiTest, SendtoIsCountedWithOrWithoutATracerAndTracedWithOne) {
+  const int server = bound(b(), kEcho);
+  const int fd = udp(a());
+  const auto calls = pair.a().counters().get("socket.call");
+  ASSERT_TRUE(a().sendto(fd, bytes_of("abc"), SockAddrIn{HostPair::kAddrB, kEcho}));  // untraced
+  EXPECT_EQ(pair.a().counters().get("socket.call"), calls + 1);
+  CallRecorder rec;
+  pair.a().set_trace_sink(&rec);
+  EXPECT_EQ(a().sendto(fd, bytes_of("defg"), SockAddrIn{HostPair::kAddrB, kEcho}).value(), 4u);
+  EXPECT_EQ(error_of(a().sendto(fd + 1, bytes_of("x"), SockAddrIn{HostPair::kAddrB, kEcho})), Errno::EBADF_);
+  pair.a().set_trace_sink(nullptr);
+  ASSERT_EQ(rec.calls.size(), 2u);
+  EXPECT_EQ(rec.calls[0].name, "sendto");
+  EXPECT_EQ(rec.calls[0].result, 4);
+  EXPECT_EQ(rec.calls[1].name, "sendto");
+  EXPECT_EQ(rec.calls[1].result, -static_cast<std::int64_t>(Errno::EBADF_));
+  EXPECT_EQ(pair.a().counters().get("socket.call"), calls + 3);
+  pump();
+  EXPECT_EQ(recv_text(b(), server), "abc");
+  EXPECT_EQ(recv_text(b(), server), "defg");
 }
 
 }  // namespace

@@ -4,7 +4,9 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdint>
+#include <utility>
 #include <vector>
 
 #include "stack/wire/checksum.hpp"
@@ -175,6 +177,46 @@ TEST(UdpHeader, SendsComputedZeroChecksumAsAllOnes) {
 
   std::fill(d.begin(), d.begin() + 8, 0xee);
   UdpHeader{1000, 2000, 10}.emit_with_checksum(mut(d), src, dst);
+  auto udp = UdpView::parse(view(d));
+  ASSERT_TRUE(udp.ok());
+  EXPECT_EQ(udp->checksum(), 0xffff);
+  EXPECT_TRUE(udp->checksum_ok(src, dst));
+}
+
+TEST(UdpHeader, EmitWithPayloadMatchesEmitWithChecksumAtEveryLength) {
+  // Short payloads (one sum from the header's words, one fold) and long ones (the vector kernel), odd
+  // lengths, and addresses and ports whose words carry.
+  const std::pair<Ipv4Address, Ipv4Address> addrs[] = {
+      {*Ipv4Address::parse("10.0.0.1"), *Ipv4Address::parse("10.0.0.2")},
+      {*Ipv4Address::parse("255.255.255.255"), *Ipv4Address::parse("255.255.255.254")},
+      {Ipv4Address::any(), *Ipv4Address::parse("0.0.0.1")},
+  };
+  std::uint32_t x = 12345;
+  for (std::size_t n = 0; n <= 3 * detail::kShortInput; ++n) {
+    std::vector<std::uint8_t> payload(n);
+    for (auto& b : payload) b = static_cast<std::uint8_t>((x = x * 1103515245 + 12345) >> 16);
+    const auto len = static_cast<std::uint16_t>(8 + n);
+    for (const auto& [src, dst] : addrs) {
+      for (const std::uint16_t port : {std::uint16_t{0}, std::uint16_t{53}, std::uint16_t{0xffff}}) {
+        const UdpHeader h{port, static_cast<std::uint16_t>(~port), len};
+        std::vector<std::uint8_t> want(len);
+        std::copy(payload.begin(), payload.end(), want.begin() + 8);
+        h.emit_with_checksum(mut(want), src, dst);
+        std::vector<std::uint8_t> got = want;
+        std::fill(got.begin(), got.begin() + 8, 0xee);
+        h.emit_with_payload(mut(got), src, dst, view(payload));
+        EXPECT_EQ(got, want) << "n=" << n << " port=" << port;
+      }
+    }
+  }
+}
+
+TEST(UdpHeader, EmitWithPayloadSendsComputedZeroChecksumAsAllOnes) {
+  // As SendsComputedZeroChecksumAsAllOnes: the checksum computed over these two bytes is 0.
+  const auto src = *Ipv4Address::parse("10.0.0.1"), dst = *Ipv4Address::parse("10.0.0.2");
+  const std::vector<std::uint8_t> payload = {0xe0, 0x1f};
+  std::vector<std::uint8_t> d = {0xee, 0xee, 0xee, 0xee, 0xee, 0xee, 0xee, 0xee, 0xe0, 0x1f};
+  UdpHeader{1000, 2000, 10}.emit_with_payload(mut(d), src, dst, view(payload));
   auto udp = UdpView::parse(view(d));
   ASSERT_TRUE(udp.ok());
   EXPECT_EQ(udp->checksum(), 0xffff);
