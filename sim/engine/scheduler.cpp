@@ -12,13 +12,20 @@ TimerId Scheduler::schedule_at(core::Instant at, EventTarget& target, std::uint6
   // place costs one sift instead of a pop and a push, and none when the new event is before the root's
   // children (kPastEnd where the heap has none), as the next hop of a small simulation usually is.
   const TimerId id = take_slot();
-  const Entry e{id.seq, static_cast<std::uint64_t>(core::to_ns(at)), &target, tag, id.slot};
-  const Key key = e.key();
+  const auto time = static_cast<std::uint64_t>(core::to_ns(at));
+  const Key key = Key{time} << 64 | id.seq;
   const Entry* c = &heap_[1];
   if (key < c[0].key() && key < c[1].key() && key < c[2].key() && key < c[3].key()) {
-    heap_[0] = e;
+    // Field by field, not an Entry built on the stack and copied: GCC copies it with 16-byte loads over its
+    // 8- and 4-byte stores, which cannot be forwarded (a stall on every event).
+    Entry& top = heap_[0];
+    top.seq = id.seq;
+    top.time = time;
+    top.target = &target;
+    top.tag = tag;
+    top.slot = id.slot;
   } else {
-    sift_down(0, e);
+    sift_down(0, Entry{id.seq, time, &target, tag, id.slot});
   }
   return id;
 }

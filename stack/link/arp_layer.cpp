@@ -2,7 +2,6 @@
 #include "stack/link/arp_layer.hpp"
 
 #include <algorithm>
-#include <cstring>
 
 #include "stack/core/rx_report.hpp"
 #include "stack/wire/arp.hpp"
@@ -101,12 +100,8 @@ core::Result<void> ArpLayer::send_ipv4(core::NicId nic, wire::Ipv4Address next_h
                         static_cast<std::uint8_t>(v >> 8), static_cast<std::uint8_t>(v)}};
     return ethernet_.send(nic, m, wire::ether_type::kIpv4, std::move(p), now);
   }
-  if (const wire::MacAddress* mac = cache_.lookup(nic, next_hop, now)) {
-    // Copied as 6 bytes at once (std::array's copy goes octet by octet, then assembles them in a register).
-    wire::MacAddress dst;
-    std::memcpy(dst.octets.data(), mac->octets.data(), dst.octets.size());
-    return ethernet_.send(nic, dst, wire::ether_type::kIpv4, std::move(p), now);
-  }
+  if (const wire::MacAddress* mac = cache_.lookup(nic, next_hop, now))
+    return ethernet_.send(nic, *mac, wire::ether_type::kIpv4, std::move(p), now);
 
   if (pending_.size() >= config_.max_pending) {
     ctx_.drop_tx(now, Layer::Arp, Reason::ArpQueueFull, &p);

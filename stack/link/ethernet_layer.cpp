@@ -140,7 +140,7 @@ void EthernetLayer::dispatch(core::RxFrame& f, const LinkHeader& link, std::size
   h->receive(f, link, f.bytes.subspan(offset));
 }
 
-core::Result<void> EthernetLayer::send(core::NicId id, wire::MacAddress dst, std::uint16_t type,
+core::Result<void> EthernetLayer::send(core::NicId id, const wire::MacAddress& dst, std::uint16_t type,
                                        core::PacketBuf&& p, core::Instant now) {
   const Attached& a = nics_[id.value];
   if (a.link == nic::LinkType::Ethernet) {

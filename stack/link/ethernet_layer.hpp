@@ -32,9 +32,11 @@ class EthernetLayer {
       return receive_ethernet(frame);
     receive_other_link(frame);
   }
-  /// Prepends the Ethernet header (none on raw-IP NICs) and hands the frame to the NIC.
-  core::Result<void> send(core::NicId nic, wire::MacAddress dst, std::uint16_t type, core::PacketBuf&& packet,
-                          core::Instant now);
+  /// Prepends the Ethernet header (none on raw-IP NICs) and hands the frame to the NIC. `dst` by reference:
+  /// a 6-byte MAC passed by value is stored in two pieces and reloaded as one word (a failed store-to-load
+  /// forward on every frame sent); it is read before the NIC is called.
+  core::Result<void> send(core::NicId nic, const wire::MacAddress& dst, std::uint16_t type,
+                          core::PacketBuf&& packet, core::Instant now);
 
   std::size_t nic_count() const { return nics_.size(); }
   nic::Nic& nic(core::NicId id) { return *nics_[id.value].nic; }
