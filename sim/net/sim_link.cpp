@@ -129,25 +129,7 @@ std::uint64_t SimLink::dropped() const {
   return stats(0).dropped() + stats(1).dropped();
 }
 
-const nic::NicInfo& SimLink::Wire::info() const {
-  return dir_.info;
-}
-core::Result<void> SimLink::Wire::transmit(core::PacketBuf&& frame, core::Instant now) {
-  return link_.enter_wire(dir_, std::move(frame), now);
-}
-
-const nic::NicInfo& SimLink::Entry::info() const {
-  return dir_.info;
-}
-core::Result<void> SimLink::Entry::transmit(core::PacketBuf&& frame, core::Instant now) {
-  // A fault-free link (the common case) goes straight onto the wire: no draws, no hold timer to look at.
-  if (!dir_.faulty) return link_.enter_wire(dir_, std::move(frame), now);
-  auto result = dir_.faults.transmit(std::move(frame), now);
-  if (dir_.faults.config().reorder > 0) link_.arm_hold_timer(dir_);
-  return result;
-}
-
-core::Result<void> SimLink::enter_wire(Direction& d, core::PacketBuf&& frame, core::Instant now) {
+inline core::Result<void> SimLink::enter_wire(Direction& d, core::PacketBuf&& frame, core::Instant now) {
   const core::Bytes bytes = std::as_const(frame).bytes();
   if (bytes.size() > d.mtu_frame_bytes && ip_bytes(bytes, d.info.link) > d.info.mtu) {
     ++d.stats.dropped_mtu;
@@ -179,6 +161,24 @@ core::Result<void> SimLink::enter_wire(Direction& d, core::PacketBuf&& frame, co
   f.serialized = serialized;
   f.event = sched_.schedule_at(engine::saturating_add(serialized, config_.delay), *this, d.index);
   return {};
+}
+
+const nic::NicInfo& SimLink::Wire::info() const {
+  return dir_.info;
+}
+core::Result<void> SimLink::Wire::transmit(core::PacketBuf&& frame, core::Instant now) {
+  return link_.enter_wire(dir_, std::move(frame), now);
+}
+
+const nic::NicInfo& SimLink::Entry::info() const {
+  return dir_.info;
+}
+core::Result<void> SimLink::Entry::transmit(core::PacketBuf&& frame, core::Instant now) {
+  // A fault-free link (the common case) goes straight onto the wire: no draws, no hold timer to look at.
+  if (!dir_.faulty) return link_.enter_wire(dir_, std::move(frame), now);
+  auto result = dir_.faults.transmit(std::move(frame), now);
+  if (dir_.faults.config().reorder > 0) link_.arm_hold_timer(dir_);
+  return result;
 }
 
 void SimLink::arm_hold_timer(Direction& d) {

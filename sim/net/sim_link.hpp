@@ -146,7 +146,9 @@ class SimLink final : private engine::EventTarget {
   };
   static constexpr std::uint64_t kHoldTag = std::uint64_t{1} << 63;  // | direction; else the direction
 
-  core::Result<void> enter_wire(Direction& d, core::PacketBuf&& frame, core::Instant now);
+  // Inlined into both entries (the fault-free Entry and the injector's Wire): a frame crosses one per hop.
+  [[gnu::always_inline]] inline core::Result<void> enter_wire(Direction& d, core::PacketBuf&& frame,
+                                                              core::Instant now);
   void arm_hold_timer(Direction& d);
   void on_event(std::uint64_t tag, core::Instant now) override;
 
