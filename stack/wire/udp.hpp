@@ -57,34 +57,37 @@ struct UdpHeader {
   /// calls it once per datagram.
   void emit_with_payload_sum(core::MutBytes out, Ipv4Address src, Ipv4Address dst,
                              std::uint16_t payload_sum) const {
-    // The header is one 64-bit word, summed in registers with the pseudo-header and stored whole. Its 32-bit
-    // pieces add as their 16-bit words do (2^16 == 1 mod 0xffff): the header's are the ports and the length
-    // (checksum 0), the pseudo-header's the addresses, the protocol and the length again.
-    const std::uint64_t head =
-        std::uint64_t{src_port} << 48 | std::uint64_t{dst_port} << 32 | std::uint64_t{length} << 16;
-    const std::uint16_t sum = ones_fold64(std::uint64_t{src.value} + dst.value + (head >> 32) +
-                                          ip_proto::kUdp + 2 * std::uint64_t{length} + payload_sum);
-    const auto c = static_cast<std::uint16_t>(~sum);
-    // RFC 768: a computed zero is sent as all ones (zero means "no checksum").
-    detail::store_be64(out.data(), head | (c == 0 ? 0xffff : c));
+    store(out, ones_fold64(pseudo_sum(src, dst) + payload_sum));
   }
   /// The same with the payload itself given (its copy already behind the header, out.size() == length ==
   /// 8 + payload.size()). A short payload is summed starting from the header's and pseudo-header's words: one
   /// fold for the whole checksum, not one for the payload and one more.
   void emit_with_payload(core::MutBytes out, Ipv4Address src, Ipv4Address dst, core::Bytes payload) const {
     if (payload.size() > detail::kShortInput) return emit_with_payload_sum(out, src, dst, ones_sum(payload));
-    const std::uint64_t head =
-        std::uint64_t{src_port} << 48 | std::uint64_t{dst_port} << 32 | std::uint64_t{length} << 16;
-    // The header and pseudo-header words as big-endian values (as in emit_with_payload_sum()); the payload is
-    // summed in native order. On a little-endian host a native word is its big-endian value byte-swapped,
-    // which modulo 0xffff is a multiplication by 2^8: shifted left by 8, the start adds into the native sum.
-    const std::uint64_t be =
-        std::uint64_t{src.value} + dst.value + (head >> 32) + ip_proto::kUdp + 2 * std::uint64_t{length};
+    // The payload is summed in native order. On a little-endian host a native word is its big-endian value
+    // byte-swapped, which modulo 0xffff is a multiplication by 2^8: shifted left by 8, the big-endian start
+    // adds into the native sum.
+    const std::uint64_t be = pseudo_sum(src, dst);
     const std::uint64_t start = detail::kLittle ? be << 8 : be;
-    const std::uint16_t sum = detail::fold(detail::sum_scalar(payload.data(), payload.size(), start));
+    store(out, detail::fold(detail::sum_scalar(payload.data(), payload.size(), start)));
+  }
+
+ private:
+  /// The header as one 64-bit big-endian value, checksum 0.
+  std::uint64_t word() const {
+    return std::uint64_t{src_port} << 48 | std::uint64_t{dst_port} << 32 | std::uint64_t{length} << 16;
+  }
+  /// The header's and pseudo-header's words, summed unfolded in registers. 32-bit pieces add as their 16-bit
+  /// words do (2^16 == 1 mod 0xffff): the header's are the ports and the length, the pseudo-header's the
+  /// addresses, the protocol and the length again.
+  std::uint64_t pseudo_sum(Ipv4Address src, Ipv4Address dst) const {
+    return std::uint64_t{src.value} + dst.value + (word() >> 32) + ip_proto::kUdp + 2 * std::uint64_t{length};
+  }
+  /// Stores the header whole, its checksum ~sum. RFC 768: a computed zero is sent as all ones (zero means
+  /// "no checksum").
+  void store(core::MutBytes out, std::uint16_t sum) const {
     const auto c = static_cast<std::uint16_t>(~sum);
-    // RFC 768: a computed zero is sent as all ones (zero means "no checksum").
-    detail::store_be64(out.data(), head | (c == 0 ? 0xffff : c));
+    detail::store_be64(out.data(), word() | (c == 0 ? 0xffff : c));
   }
 };
 
