@@ -37,6 +37,25 @@ test::Frame udp_to_port_7(std::size_t payload) {
       .bytes();
 }
 
+/// An echo reply (identifier 0x77, sequence 1, 56 pattern bytes) from the peer to us.
+test::Frame echo_reply() {
+  return FrameBuilder()
+      .eth(kPeerMac, kOurMac)
+      .ipv4(kPeer, kOurs)
+      .icmp_echo_reply(0x77, 1)
+      .payload(test::pattern(56))
+      .bytes();
+}
+
+/// Runs `once` kWarmup times, then kIterations times; returns the allocations counted over the latter.
+template <class F>
+std::uint64_t steady_allocations(F&& once) {
+  for (int i = 0; i < kWarmup; ++i) once();
+  const auto before = allocations();
+  for (int i = 0; i < kIterations; ++i) once();
+  return allocations() - before;
+}
+
 /// Keeps the compiler from eliding a new/delete pair (allowed since C++14).
 template <class T>
 T* escape(T* p) {
@@ -110,14 +129,10 @@ struct Rig {
 /// counted over the measured iterations.
 template <class N>
 std::uint64_t allocations_answering(Rig<N>& r, const test::Frame& frame) {
-  auto once = [&] {
+  return steady_allocations([&] {
     r.feed(frame);
     EXPECT_EQ(r.drain(), 1u);
-  };
-  for (int i = 0; i < kWarmup; ++i) once();
-  const auto before = allocations();
-  for (int i = 0; i < kIterations; ++i) once();
-  return allocations() - before;
+  });
 }
 
 TEST(CountingAllocator, CountsEveryFormOfNew) {
@@ -179,10 +194,7 @@ TEST(RxPathAllocations, UdpFrameToBoundSocketAllocatesNothing) {
     ASSERT_TRUE(n);
     EXPECT_EQ(*n, 512u);
   };
-  for (int i = 0; i < kWarmup; ++i) once();
-  const auto before = allocations();
-  for (int i = 0; i < kIterations; ++i) once();
-  EXPECT_EQ(allocations() - before, 0u);
+  EXPECT_EQ(steady_allocations(once), 0u);
   EXPECT_EQ(r.host.counters().get("udp.delivered"), static_cast<std::uint64_t>(kWarmup + kIterations));
   EXPECT_EQ(r.nic.pending(), 0u);
 }
@@ -244,20 +256,12 @@ TEST(QueueNicAllocations, ArpRequestThroughQueueNicAllocatesNothing) {
 TEST(RxPathAllocations, EchoRepliesAllocateNothing) {
   STRATA_REQUIRE_COUNTING();
   Rig<RingNic> r;
-  const auto reply = FrameBuilder()
-                         .eth(kPeerMac, kOurMac)
-                         .ipv4(kPeer, kOurs)
-                         .icmp_echo_reply(0x77, 1)
-                         .payload(test::pattern(56))
-                         .bytes();
+  const auto reply = echo_reply();
   auto once = [&] {
     r.feed(reply);
     EXPECT_TRUE(r.host.icmp().pop_echo_reply());
   };
-  for (int i = 0; i < kWarmup; ++i) once();
-  const auto before = allocations();
-  for (int i = 0; i < kIterations; ++i) once();
-  EXPECT_EQ(allocations() - before, 0u);
+  EXPECT_EQ(steady_allocations(once), 0u);
 }
 
 TEST(RxPathAllocations, EchoReplyToAPingSocketAllocatesNothing) {
@@ -266,12 +270,7 @@ TEST(RxPathAllocations, EchoReplyToAPingSocketAllocatesNothing) {
   auto& s = r.host.sockets();
   const int fd = *s.socket(socket::kAfInet, socket::kSockDgram, socket::kIpprotoIcmp);
   ASSERT_TRUE(s.bind(fd, socket::SockAddrIn{wire::Ipv4Address::any(), 0x77}));
-  const auto reply = FrameBuilder()
-                         .eth(kPeerMac, kOurMac)
-                         .ipv4(kPeer, kOurs)
-                         .icmp_echo_reply(0x77, 1)
-                         .payload(test::pattern(56))
-                         .bytes();
+  const auto reply = echo_reply();
   std::array<std::byte, 2048> buf{};
   socket::SockAddrIn from;
   auto once = [&] {
@@ -280,10 +279,7 @@ TEST(RxPathAllocations, EchoReplyToAPingSocketAllocatesNothing) {
     ASSERT_TRUE(n);
     EXPECT_EQ(*n, 64u);
   };
-  for (int i = 0; i < kWarmup; ++i) once();
-  const auto before = allocations();
-  for (int i = 0; i < kIterations; ++i) once();
-  EXPECT_EQ(allocations() - before, 0u);
+  EXPECT_EQ(steady_allocations(once), 0u);
   EXPECT_EQ(r.host.ping().delivered(), static_cast<std::uint64_t>(kWarmup + kIterations));
   EXPECT_FALSE(r.host.icmp().pop_echo_reply());
 }
@@ -297,12 +293,7 @@ TEST(RxPathAllocations, PingSocketRoundTripAllocatesNothing) {
   ASSERT_TRUE(s.bind(fd, socket::SockAddrIn{wire::Ipv4Address::any(), 0x77}));
   std::array<std::byte, 64> request{};
   request[0] = std::byte{8};  // echo request, code 0, the stack fills identifier and checksum
-  const auto reply = FrameBuilder()
-                         .eth(kPeerMac, kOurMac)
-                         .ipv4(kPeer, kOurs)
-                         .icmp_echo_reply(0x77, 1)
-                         .payload(test::pattern(56))
-                         .bytes();
+  const auto reply = echo_reply();
   std::array<std::byte, 2048> buf{};
   auto once = [&] {
     ASSERT_TRUE(s.sendto(fd, request, socket::SockAddrIn{kPeer, 0}));
@@ -310,10 +301,7 @@ TEST(RxPathAllocations, PingSocketRoundTripAllocatesNothing) {
     r.feed(reply);
     ASSERT_TRUE(s.recv(fd, buf));
   };
-  for (int i = 0; i < kWarmup; ++i) once();
-  const auto before = allocations();
-  for (int i = 0; i < kIterations; ++i) once();
-  EXPECT_EQ(allocations() - before, 0u);
+  EXPECT_EQ(steady_allocations(once), 0u);
 }
 
 TEST(RxPathAllocations, RepliesQueuedOnTheNicAllocateNothingOnceWarm) {
