@@ -19,11 +19,11 @@ Host::Host(core::HostId id, HostConfig config, core::BufferPool& pool, std::stri
       tcp_(ctx_, config.tcp),
       sockets_(ctx_, udp_, ping_, now_) {
   ctx_.tracer.set_host(id);
-  // The registrations: each protocol is one line here.
-  ethernet_.register_protocol(wire::ether_type::kArp, arp_);
+  // The registrations: each protocol is one line here. The EtherType table is searched in registration
+  // order, so IPv4, nearly every frame, comes first.
   ethernet_.register_protocol(wire::ether_type::kIpv4, ipv4_);
-  // Reverse ARP: reported as ARP is, then dropped (arp.rarp). Registered after IPv4, which the EtherType
-  // table (searched in registration order) keeps finding as early as before.
+  ethernet_.register_protocol(wire::ether_type::kArp, arp_);
+  // Reverse ARP: reported as ARP is, then dropped (arp.rarp).
   ethernet_.register_protocol(wire::ether_type::kRarp, arp_);
   ipv4_.register_protocol(wire::ip_proto::kIcmp, icmp_);
   ipv4_.register_protocol(wire::ip_proto::kUdp, udp_);

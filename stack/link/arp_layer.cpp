@@ -29,7 +29,7 @@ void ArpLayer::set_address(core::NicId nic, std::optional<wire::Ipv4Address> add
   }
 }
 
-void ArpLayer::receive(core::RxFrame& f, const LinkHeader& link, core::Bytes payload) {
+void ArpLayer::receive(core::RxFrame& f, LinkHeader link, core::Bytes payload) {
   ctx_.enter(f, Layer::Arp, Counter::ArpRx, payload);
   if (auto* r = f.report) [[unlikely]] {
     wire::ArpPeek peek;

@@ -33,7 +33,7 @@ class ArpLayer final : public L3Handler {
   void set_address(core::NicId nic, std::optional<wire::Ipv4Address> addr, core::Instant now,
                    bool announce = true);
   /// ARP, and Reverse ARP (link.type 0x8035, registered too): reported like ARP, then dropped (arp.rarp).
-  void receive(core::RxFrame& frame, const LinkHeader& link, core::Bytes payload) override;
+  void receive(core::RxFrame& frame, LinkHeader link, core::Bytes payload) override;
 
   /// Sends an IPv4 packet to `next_hop` on `nic`: at once when its MAC is known (or it is
   /// broadcast/multicast: `link_broadcast` says the caller knows it is a subnet broadcast), else queued while

@@ -71,7 +71,7 @@ void EthernetLayer::receive_other_link(core::RxFrame& f) {
       // Raw captures carry IPv4 (or IPv6, told apart by the version nibble).
       std::uint16_t type = wire::ether_type::kIpv4;
       if (!f.bytes.empty() && (core::load_u8(f.bytes, 0) >> 4) == 6) type = wire::ether_type::kIpv6;
-      return dispatch(f, LinkHeader{type, {}, {}, false, false}, 0);
+      return dispatch(f, LinkHeader{type, false, false}, 0);
     }
     case nic::LinkType::BsdLoopback:
       return receive_other(f, wire::parse_bsd_loopback);
@@ -93,14 +93,14 @@ void EthernetLayer::receive_ethernet(core::RxFrame& f) {
     return ctx_.drop(f, Layer::Link, eth.error());
   if (f.report) [[unlikely]]
     report_ethernet(*f.report, f.bytes);
-  LinkHeader link{eth->type(), eth->src(), eth->dst(), false, false};
-  // The group bit is set in broadcast and multicast addresses alike.
-  const bool group = link.dst.is_multicast();
-  link.broadcast = group && link.dst.is_broadcast();
-  link.multicast = group && !link.broadcast;
-  if (!group && !promiscuous_ && link.dst != nics_[f.nic.value].mac) [[unlikely]]
+  // The destination is compared as one integer, in place. The group bit is set in broadcast and multicast
+  // addresses alike.
+  const std::uint64_t dst = eth->dst_bits();
+  const bool group = eth->dst_is_group();
+  const bool broadcast = dst == wire::MacAddress::kBroadcastBits;
+  if (!group && !promiscuous_ && dst != nics_[f.nic.value].mac.bits()) [[unlikely]]
     return ctx_.drop(f, Layer::Link, Reason::LinkNotForUs);
-  dispatch(f, link, eth->header_len());
+  dispatch(f, LinkHeader{eth->type(), broadcast, group && !broadcast}, eth->header_len());
 }
 
 void EthernetLayer::receive_cooked(core::RxFrame& f, bool v2) {
@@ -116,8 +116,7 @@ void EthernetLayer::receive_cooked(core::RxFrame& f, bool v2) {
     // ARPHRD_IPGRE (778) carries a GRE protocol type in that field, not an EtherType.
     if (sll->arphrd_type() != 778) r->has |= core::RxReport::kSllEtype;
   }
-  LinkHeader link{sll->protocol(), {}, {}, sll->packet_type() == 1, sll->packet_type() == 2};
-  if (sll->address_len() == 6) link.src = wire::MacAddress::load(sll->address().data());
+  const LinkHeader link{sll->protocol(), sll->packet_type() == 1, sll->packet_type() == 2};
   // ARPHRD_NETLINK (824) frames carry netlink families, not EtherTypes.
   if (sll->arphrd_type() == 824) return ctx_.drop(f, Layer::Link, Reason::LinkUnsupportedType);
   dispatch(f, link, sll->header_len());
@@ -130,10 +129,10 @@ void EthernetLayer::receive_other(core::RxFrame& f, core::Result<wire::LinkPaylo
     f.report->link = core::RxReport::kOther;
   auto h = parse(f.bytes);
   if (!h) return ctx_.drop(f, Layer::Link, h.error());
-  dispatch(f, LinkHeader{h->ether_type, {}, {}, false, false}, h->header_len);
+  dispatch(f, LinkHeader{h->ether_type, false, false}, h->header_len);
 }
 
-void EthernetLayer::dispatch(core::RxFrame& f, const LinkHeader& link, std::size_t offset) {
+void EthernetLayer::dispatch(core::RxFrame& f, LinkHeader link, std::size_t offset) {
   L3Handler* h = handler_for(link.type);
   if (h == nullptr) return ctx_.drop(f, Layer::Link, Reason::LinkUnsupportedType);
   f.marks.net = static_cast<std::uint16_t>(offset);

@@ -50,7 +50,7 @@ class EthernetLayer {
   void receive_other_link(core::RxFrame& frame);
   void receive_cooked(core::RxFrame& frame, bool v2);
   void receive_other(core::RxFrame& frame, core::Result<wire::LinkPayload> (*parse)(core::Bytes));
-  void dispatch(core::RxFrame& frame, const LinkHeader& link, std::size_t offset);
+  void dispatch(core::RxFrame& frame, LinkHeader link, std::size_t offset);
   L3Handler* handler_for(std::uint16_t type) const {
     for (const auto& [t, h] : table_)
       if (t == type) return h;

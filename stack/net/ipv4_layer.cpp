@@ -91,7 +91,7 @@ std::uint16_t Ipv4Layer::mtu_for(wire::Ipv4Address dst) const {
                    ip, f.now);
 }
 
-void Ipv4Layer::receive(core::RxFrame& f, const link::LinkHeader& link, core::Bytes payload) {
+void Ipv4Layer::receive(core::RxFrame& f, link::LinkHeader link, core::Bytes payload) {
   ctx_.enter(f, Layer::Ipv4, Counter::Ipv4Rx, payload);
   // RFC 1122 §3.2.2 / RFC 1812 §4.3.2.7: no ICMP error about a datagram sent as a link-layer broadcast.
   const bool link_broadcast = link.broadcast || link.multicast;

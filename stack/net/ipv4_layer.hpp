@@ -53,7 +53,7 @@ class Ipv4Layer final : public link::L3Handler {
   const Ipv4Interface& interface(core::NicId nic) const { return ifaces_.at(nic.value); }
   std::size_t interface_count() const { return ifaces_.size(); }
 
-  void receive(core::RxFrame& frame, const link::LinkHeader& link, core::Bytes payload) override;
+  void receive(core::RxFrame& frame, link::LinkHeader link, core::Bytes payload) override;
   /// Sends `payload` (the transport segment, in a PacketBuf with headroom) to p.dst. Errors: Ipv4NoRoute,
   /// Ipv4FragmentNeeded (too big with DF), NicNoBuffer, ArpQueueFull.
   core::Result<void> send(const Ipv4SendParams& p, core::PacketBuf&& payload, core::Instant now);

@@ -48,7 +48,7 @@ class DatagramQueue {
     } else if (need > arena_.size()) [[unlikely]] {
       return false;
     }
-    if (!data.empty()) std::memcpy(arena_.data() + off, data.data(), data.size());
+    core::copy_bytes(arena_.data() + off, data.data(), data.size());
     recs_[wrap(head_ + count_)] = Record{from, to, off, data.size()};
     ++count_;
     bytes_ += data.size();

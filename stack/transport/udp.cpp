@@ -169,9 +169,9 @@ core::Result<std::size_t, Errno> UdpLayer::send_to(UdpId id, core::Bytes data, E
   if (!p) return core::fail(Errno::ENOBUFS_);
   p->id = ctx_.new_packet_id();
   auto out = p->append(wire::kUdpHeaderLen + data.size());
-  // (A loop that copies and sums in one pass costs more than memcpy and the sum: memcpy moves 32 bytes at a
-  // time, and the sum adds straight from memory.)
-  if (!data.empty()) std::memcpy(out.data() + wire::kUdpHeaderLen, data.data(), data.size());
+  // (A loop that copies and sums in one pass costs more than a copy and the sum: the copy moves 16 or 32
+  // bytes at a time, and the sum adds straight from memory.)
+  core::copy_bytes(out.data() + wire::kUdpHeaderLen, data.data(), data.size());
   // The boundary socket -> transport: the data leaves the socket (the facade traces the call itself on
   // return).
   if (ctx_.tracer.on()) [[unlikely]]

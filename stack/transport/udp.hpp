@@ -115,7 +115,7 @@ inline core::Result<ReceivedDatagram, core::Errno> UdpLayer::recv_from(UdpId id,
   if (ep.queue.empty()) return core::fail(core::Errno::EAGAIN_);
   const auto data = ep.queue.front_data();
   const std::size_t n = out.size() < data.size() ? out.size() : data.size();
-  if (n) std::memcpy(out.data(), data.data(), n);
+  core::copy_bytes(out.data(), data.data(), n);
   const ReceivedDatagram d{ep.queue.front().from, data.size(), n};
   ep.queue.pop();
   return d;

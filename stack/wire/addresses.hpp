@@ -24,6 +24,17 @@ struct MacAddress {
     return m;
   }
   void store(std::byte* p) const { std::memcpy(p, octets.data(), 6); }
+  /// The six octets at p as one integer (a 4- and a 2-byte load), for comparing addresses in a frame without
+  /// building a MacAddress on the stack first. Equal addresses give equal values.
+  static std::uint64_t bits(const std::byte* p) {
+    std::uint32_t lo = 0;
+    std::uint16_t hi = 0;
+    std::memcpy(&lo, p, 4);
+    std::memcpy(&hi, p + 4, 2);
+    return lo | std::uint64_t{hi} << 32;
+  }
+  std::uint64_t bits() const { return bits(reinterpret_cast<const std::byte*>(octets.data())); }
+  static constexpr std::uint64_t kBroadcastBits = 0xffff'ffff'ffffULL;
   bool is_broadcast() const { return *this == broadcast(); }
   bool is_multicast() const { return (octets[0] & 1) != 0; }
   bool is_zero() const { return *this == MacAddress{}; }

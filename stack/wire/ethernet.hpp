@@ -46,6 +46,9 @@ class EthernetView {
 
   MacAddress dst() const { return MacAddress::load(bytes_.data()); }
   MacAddress src() const { return MacAddress::load(bytes_.data() + 6); }
+  /// dst() as MacAddress::bits(), and its group (broadcast or multicast) bit: read from the frame in place.
+  std::uint64_t dst_bits() const { return MacAddress::bits(bytes_.data()); }
+  bool dst_is_group() const { return (std::to_integer<std::uint8_t>(bytes_[0]) & 1) != 0; }
   /// The type field right after the source address (0x8100 for a tagged frame).
   std::uint16_t outer_type() const { return core::load_be16(bytes_, 12); }
   /// The type of the payload, after all tags.

@@ -76,6 +76,23 @@ TEST(MacAddress, ClassifiesBroadcastMulticastAndZero) {
   EXPECT_FALSE(MacAddress::broadcast().is_zero());
 }
 
+TEST(MacAddress, BitsAreEqualExactlyWhenTheAddressesAre) {
+  const auto a = *MacAddress::parse("02:00:00:00:00:01");
+  EXPECT_EQ(a.bits(), MacAddress::parse("02:00:00:00:00:01")->bits());
+  EXPECT_EQ(MacAddress::broadcast().bits(), MacAddress::kBroadcastBits);
+  EXPECT_EQ(MacAddress{}.bits(), 0u);
+  // Each of the six octets, changed alone, changes the value (the 2-byte half counts as much as the 4-byte).
+  for (std::size_t i = 0; i < 6; ++i) {
+    MacAddress b = a;
+    b.octets[i] ^= 0x80;
+    EXPECT_NE(b.bits(), a.bits()) << "octet " << i;
+  }
+  // Read in place from a frame, at any offset, as from the value.
+  std::array<std::byte, 9> frame{};
+  a.store(frame.data() + 3);
+  EXPECT_EQ(MacAddress::bits(frame.data() + 3), a.bits());
+}
+
 // ---- Ipv4Address ----
 
 TEST(Ipv4Address, ParsesDottedQuadToHostOrderValue) {

@@ -80,6 +80,22 @@ TEST(EthernetView, ParsesKnownPacket) {
   EXPECT_EQ(eth->payload().data(), view(kPlainFrame).data() + 14);
 }
 
+TEST(EthernetView, ReadsTheDestinationInPlace) {
+  auto eth = EthernetView::parse(view(kPlainFrame));  // to ff:ff:ff:ff:ff:ff
+  ASSERT_TRUE(eth.ok());
+  EXPECT_EQ(eth->dst_bits(), MacAddress::kBroadcastBits);
+  EXPECT_TRUE(eth->dst_is_group());
+  auto unicast = std::vector<std::uint8_t>(std::begin(kPlainFrame), std::end(kPlainFrame));
+  unicast[0] = 0x02;
+  unicast[5] = 0x07;
+  auto u = EthernetView::parse(core::as_bytes(unicast.data(), unicast.size()));
+  ASSERT_TRUE(u.ok());
+  EXPECT_EQ(u->dst_bits(), MacAddress::parse("02:ff:ff:ff:ff:07")->bits());
+  EXPECT_FALSE(u->dst_is_group());
+  unicast[0] = 0x01;  // the group bit alone: multicast
+  EXPECT_TRUE(EthernetView::parse(core::as_bytes(unicast.data(), unicast.size()))->dst_is_group());
+}
+
 TEST(EthernetView, ParsesSingle8021QTag) {
   auto eth = EthernetView::parse(view(kVlanFrame));
   ASSERT_TRUE(eth.ok());
