@@ -29,23 +29,6 @@ BufferPool::BufferPool(std::size_t small_slots, std::size_t large_slots) {
   }
 }
 
-std::optional<PacketBuf> BufferPool::allocate(std::size_t size, std::size_t headroom) {
-  const std::size_t need = size + headroom;
-  for (auto& sc : classes_) {
-    if (need > sc.slot_size || sc.free.empty()) continue;
-    const std::uint32_t slot = sc.free.back();
-    sc.free.pop_back();
-    PacketBuf p;
-    p.pool_ = this;
-    p.slot_ = slot;
-    p.base_ = sc.storage.get() + static_cast<std::size_t>(slot) * sc.slot_size;
-    p.capacity_ = static_cast<std::uint32_t>(sc.slot_size);
-    p.head_ = p.tail_ = static_cast<std::uint32_t>(headroom);
-    return p;
-  }
-  return std::nullopt;
-}
-
 std::size_t BufferPool::in_use() const {
   std::size_t n = 0;
   for (const auto& sc : classes_) n += sc.slots - sc.free.size();

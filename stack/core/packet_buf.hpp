@@ -128,7 +128,8 @@ class BufferPool {
   BufferPool& operator=(const BufferPool&) = delete;
 
   /// A packet with `headroom` bytes in front and room for `size` bytes of data, empty (size() == 0).
-  /// nullopt when no slot of a fitting class is free.
+  /// nullopt when no slot of a fitting class is free. Inline (below): every datagram sent takes one, and the
+  /// caller then writes into it; built in place, its fields are not read back from a returned copy.
   std::optional<PacketBuf> allocate(std::size_t size, std::size_t headroom = kMaxHeadroom);
   std::size_t free_slots(int cls) const { return classes_[cls].free.size(); }
   std::size_t in_use() const;
@@ -148,6 +149,23 @@ class BufferPool {
   }
   SizeClass classes_[2];
 };
+
+inline std::optional<PacketBuf> BufferPool::allocate(std::size_t size, std::size_t headroom) {
+  const std::size_t need = size + headroom;
+  for (auto& sc : classes_) {
+    if (need > sc.slot_size || sc.free.empty()) continue;
+    const std::uint32_t slot = sc.free.back();
+    sc.free.pop_back();
+    PacketBuf p;
+    p.pool_ = this;
+    p.slot_ = slot;
+    p.base_ = sc.storage.get() + static_cast<std::size_t>(slot) * sc.slot_size;
+    p.capacity_ = static_cast<std::uint32_t>(sc.slot_size);
+    p.head_ = p.tail_ = static_cast<std::uint32_t>(headroom);
+    return p;
+  }
+  return std::nullopt;
+}
 
 inline void PacketBuf::release() {
   if (pool_ != nullptr) pool_->give_back(capacity_, slot_);
