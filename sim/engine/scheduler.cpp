@@ -5,31 +5,6 @@
 
 namespace strata::sim::engine {
 
-TimerId Scheduler::schedule_at(core::Instant at, EventTarget& target, std::uint64_t tag) {
-  if (at < now_) at = now_;
-  if (heap_size_ == live_ || is_live(heap_[0])) return push(at, target, tag);
-  // The top is dead: usually the event being dispatched, whose handler is scheduling the next one. Taking its
-  // place costs one sift instead of a pop and a push, and none when the new event is before the root's
-  // children (kPastEnd where the heap has none), as the next hop of a small simulation usually is.
-  const TimerId id = take_slot();
-  const auto time = static_cast<std::uint64_t>(core::to_ns(at));
-  const Key key = Key{time} << 64 | id.seq;
-  const Entry* c = &heap_[1];
-  if (key < c[0].key() && key < c[1].key() && key < c[2].key() && key < c[3].key()) {
-    // Field by field, not an Entry built on the stack and copied: GCC copies it with 16-byte loads over its
-    // 8- and 4-byte stores, which cannot be forwarded (a stall on every event).
-    Entry& top = heap_[0];
-    top.seq = id.seq;
-    top.time = time;
-    top.target = &target;
-    top.tag = tag;
-    top.slot = id.slot;
-  } else {
-    sift_down(0, Entry{id.seq, time, &target, tag, id.slot});
-  }
-  return id;
-}
-
 TimerId Scheduler::push(core::Instant at, EventTarget& target, std::uint64_t tag) {
   if (heap_size_ + kArity > heap_.size()) grow();
   const TimerId id = take_slot();
@@ -123,23 +98,6 @@ std::optional<core::Instant> Scheduler::next_time() {
 
 bool Scheduler::run_one() {
   return run_one_until(core::Instant::max());
-}
-
-bool Scheduler::run_one_until(core::Instant until) {
-  pop_dead();
-  if (heap_size_ == 0 || static_cast<std::int64_t>(heap_[0].time) > core::to_ns(until)) return false;
-  const Entry& top = heap_[0];
-  EventTarget* const target = top.target;
-  const std::uint64_t tag = top.tag;
-  // The entry stays at the top, dead from here on (pop_dead removes it, or an event scheduled by the target
-  // takes its place). The slot is freed before the call: the target may schedule again and reuse it.
-  now_ = core::instant_from_ns(static_cast<std::int64_t>(top.time));
-  free_slot(top.slot);
-  --live_;
-  ++dispatched_;
-  target->on_event(tag, now_);
-  if (after_event_) after_event_(now_);
-  return true;
 }
 
 std::uint64_t Scheduler::run_until(core::Instant until) {

@@ -52,7 +52,8 @@ class Scheduler {
   core::Instant now() const { return now_; }
 
   /// Schedules target.on_event(tag, at). An instant in the past is taken as now (time never goes back).
-  TimerId schedule_at(core::Instant at, EventTarget& target, std::uint64_t tag = 0);
+  /// Inline (below): a link schedules one per frame, and the usual case is a few instructions.
+  inline TimerId schedule_at(core::Instant at, EventTarget& target, std::uint64_t tag = 0);
   TimerId schedule_in(core::Duration after, EventTarget& target, std::uint64_t tag = 0) {
     return schedule_at(now_ + after, target, tag);
   }
@@ -70,7 +71,8 @@ class Scheduler {
   /// Dispatches the next event; false when none is pending.
   bool run_one();
   /// Dispatches the next event if it is due at or before `until`; false otherwise (now is left alone).
-  bool run_one_until(core::Instant until);
+  /// Inline (below): the simulator's loop calls it once per event.
+  inline bool run_one_until(core::Instant until);
   /// Dispatches every event due at or before `until`, then sets now to `until`. Returns the count.
   std::uint64_t run_until(core::Instant until);
   /// Dispatches at most n events. Returns the count.
@@ -149,10 +151,54 @@ class Scheduler {
   std::size_t heap_size_ = 0;
   std::vector<std::uint64_t> slots_;  // as long as heap_; the free ones linked from free_head_
   std::uint32_t free_head_ = kNoSlot;
-  std::uint64_t seq_ = 1;  // 0 is "no event"
-  std::uint64_t dispatched_ = 0;
   std::size_t live_ = 0;
+  std::uint64_t seq_ = 1;  // 0 is "no event"
+  // Not next to live_: GCC would update the pair in run_one_until with one 16-byte load, which cannot be
+  // forwarded from take_slot's 8-byte store to live_ (a stall on every event).
+  std::uint64_t dispatched_ = 0;
   std::function<void(core::Instant)> after_event_;
 };
+
+inline TimerId Scheduler::schedule_at(core::Instant at, EventTarget& target, std::uint64_t tag) {
+  if (at < now_) at = now_;
+  if (heap_size_ == live_ || is_live(heap_[0])) return push(at, target, tag);
+  // The top is dead: usually the event being dispatched, whose handler is scheduling the next one. Taking its
+  // place costs one sift instead of a pop and a push, and none when the new event is before the root's
+  // children (kPastEnd where the heap has none), as the next hop of a small simulation usually is.
+  const TimerId id = take_slot();
+  const auto time = static_cast<std::uint64_t>(core::to_ns(at));
+  const Key key = Key{time} << 64 | id.seq;
+  const Entry* c = &heap_[1];
+  if (key < c[0].key() && key < c[1].key() && key < c[2].key() && key < c[3].key()) {
+    // Field by field, not an Entry built on the stack and copied: GCC copies it with 16-byte loads over its
+    // 8- and 4-byte stores, which cannot be forwarded (a stall on every event).
+    Entry& top = heap_[0];
+    top.seq = id.seq;
+    top.time = time;
+    top.target = &target;
+    top.tag = tag;
+    top.slot = id.slot;
+  } else {
+    sift_down(0, Entry{id.seq, time, &target, tag, id.slot});
+  }
+  return id;
+}
+
+inline bool Scheduler::run_one_until(core::Instant until) {
+  pop_dead();
+  if (heap_size_ == 0 || static_cast<std::int64_t>(heap_[0].time) > core::to_ns(until)) return false;
+  const Entry& top = heap_[0];
+  EventTarget* const target = top.target;
+  const std::uint64_t tag = top.tag;
+  // The entry stays at the top, dead from here on (pop_dead removes it, or an event scheduled by the target
+  // takes its place). The slot is freed before the call: the target may schedule again and reuse it.
+  now_ = core::instant_from_ns(static_cast<std::int64_t>(top.time));
+  free_slot(top.slot);
+  --live_;
+  ++dispatched_;
+  target->on_event(tag, now_);
+  if (after_event_) after_event_(now_);
+  return true;
+}
 
 }  // namespace strata::sim::engine

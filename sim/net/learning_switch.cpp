@@ -56,7 +56,7 @@ std::optional<std::size_t> LearningSwitch::lookup(wire::MacAddress mac, core::In
   return entries_[e].port;
 }
 
-void LearningSwitch::receive(std::uint32_t in_port, core::PacketBuf&& frame, core::Instant now) {
+inline void LearningSwitch::receive(std::uint32_t in_port, core::PacketBuf&& frame, core::Instant now) {
   ++stats_.received;
   const core::Bytes bytes = std::as_const(frame).bytes();
   if (bytes.size() < wire::kEthernetHeaderLen) {
@@ -92,6 +92,10 @@ void LearningSwitch::receive(std::uint32_t in_port, core::PacketBuf&& frame, cor
   if (last < ports_.size()) (void)ports_[last]->out().transmit(std::move(frame), now);
 }
 
+void LearningSwitch::Port::receive(core::PacketBuf&& frame, core::Instant now) {
+  switch_.receive(index_, std::move(frame), now);
+}
+
 void LearningSwitch::send_copy(std::size_t out_port, core::Bytes frame, core::Instant now) {
   // why: a frame handed to a Nic is owned by it, and each output port needs its own.
   auto copy = pool_.allocate(frame.size(), 0);
@@ -103,15 +107,23 @@ void LearningSwitch::send_copy(std::size_t out_port, core::Bytes frame, core::In
   (void)ports_[out_port]->out().transmit(std::move(*copy), now);
 }
 
-void LearningSwitch::learn(std::uint64_t key, std::uint32_t port, core::Instant now) {
+inline void LearningSwitch::learn(std::uint64_t key, std::uint32_t port, core::Instant now) {
+  // A station that keeps talking is usually the newest entry already: a refresh with no hashing or probing.
+  if (newest_ != kNone && entries_[newest_].key == key) {
+    entries_[newest_].port = port;
+    entries_[newest_].learned = now;
+    return;
+  }
+  learn_slow(key, port, now);
+}
+
+void LearningSwitch::learn_slow(std::uint64_t key, std::uint32_t port, core::Instant now) {
   if (entries_.empty()) return;
   std::uint32_t e = find(key);
   if (e != kNone) {
-    // A refresh; a station that keeps talking is usually the newest entry already.
-    if (e != newest_) {
-      unlink(e);
-      link_newest(e);
-    }
+    // A refresh (not of the newest entry: learn took that one).
+    unlink(e);
+    link_newest(e);
   } else {
     if (free_entries_.empty()) {  // full: the entry learned or refreshed longest ago goes
       const std::uint32_t victim = oldest_;

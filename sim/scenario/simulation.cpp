@@ -66,12 +66,12 @@ struct Simulation::HostNode final : engine::EventTarget {
   bool dirty = false;
 };
 
-// Inline: it runs after every event that reaches a host. dirty_ has room for every host (reserved at build),
-// so the push never allocates.
+// Inline: it runs after every event that reaches a host. dirty_ has room for every host (sized at build), and
+// a host is in it at most once.
 inline void Simulation::touch(HostNode& node) {
   if (node.dirty) return;
   node.dirty = true;
-  dirty_.push_back(&node);
+  dirty_[dirty_count_++] = &node;
 }
 
 // Where a link delivers into a host: the pcap tap sees the frame, then the host's receive path.
@@ -79,9 +79,15 @@ struct Simulation::IfacePort final : net::FrameSink {
   explicit IfacePort(HostNode& n) : node(n) {}
   void receive(core::PacketBuf&& frame, core::Instant now) override {
     const core::Bytes bytes = std::as_const(frame).bytes();
-    if (tap) tap->record_rx(bytes, now);
-    node.host.handle_frame(nic, bytes, now);
+    // Touched first (settle runs after the event either way), and the tap out of line: without one, the
+    // host's receive path is the last call, a jump that needs no stack frame here.
     node.sim.touch(node);
+    if (tap) return receive_tapped(bytes, now);
+    node.host.handle_frame(nic, bytes, now);
+  }
+  [[gnu::noinline]] void receive_tapped(core::Bytes bytes, core::Instant now) {
+    tap->record_rx(bytes, now);
+    node.host.handle_frame(nic, bytes, now);
   }
 
   HostNode& node;
@@ -215,6 +221,7 @@ std::optional<std::string> Simulation::build(const net::Topology& topo) {
     }
     hosts_.push_back(std::move(node));
   }
+  dirty_.resize(hosts_.size());
   auto find_port = [&](const net::LinkEndSpec& end) -> std::pair<std::size_t, std::size_t> {
     for (std::size_t h = 0; h < topo.hosts.size(); ++h) {
       if (topo.hosts[h].name != end.node) continue;
@@ -345,7 +352,6 @@ std::optional<std::string> Simulation::build(const net::Topology& topo) {
     apps_.push_back(std::move(runner));
   }
 
-  dirty_.reserve(hosts_.size());
   settle(sched_.now());
   return std::nullopt;
 }
@@ -353,31 +359,37 @@ std::optional<std::string> Simulation::build(const net::Topology& topo) {
 void Simulation::settle(core::Instant now) {
   // Resume apps whose sockets became ready, then put each touched host's wake-up at its next deadline.
   // Apps only touch their own host (frames they send leave through links, as events), so one pass per host.
-  for (std::size_t i = 0; i < dirty_.size(); ++i) {
+  for (std::size_t i = 0; i < dirty_count_; ++i) {
     HostNode& node = *dirty_[i];
-    // An app that is resumed may make another ready (or itself again); bounded so a spinning app cannot hang.
-    for (int round = 0; round < 100000; ++round) {
-      bool any = false;
-      for (AppRunner* app : node.apps) {
-        if (app->ready()) {
-          node.host.advance(now);
-          app->resume(now);
-          any = true;
-        }
-      }
-      if (!any) break;
-    }
+    if (!node.apps.empty()) resume_ready_apps(node, now);
     node.dirty = false;
     // An Instant (kNever: none), not an optional: this runs after every event that reached the host.
     core::Instant next = node.host.next_deadline_or_never();
     if (next <= now) next = now + core::Duration(1);  // advance(now) consumed what was due
-    if (next != node.wake_at) {
-      if (node.wake) sched_.cancel(node.wake);
-      node.wake = next != core::kNever ? sched_.schedule_at(next, node) : engine::TimerId{};
-      node.wake_at = next;
-    }
+    if (next != node.wake_at) move_wake(node, next);
   }
-  dirty_.clear();
+  dirty_count_ = 0;
+}
+
+void Simulation::move_wake(HostNode& node, core::Instant next) {
+  if (node.wake) sched_.cancel(node.wake);
+  node.wake = next != core::kNever ? sched_.schedule_at(next, node) : engine::TimerId{};
+  node.wake_at = next;
+}
+
+void Simulation::resume_ready_apps(HostNode& node, core::Instant now) {
+  // An app that is resumed may make another ready (or itself again); bounded so a spinning app cannot hang.
+  for (int round = 0; round < 100000; ++round) {
+    bool any = false;
+    for (AppRunner* app : node.apps) {
+      if (app->ready()) {
+        node.host.advance(now);
+        app->resume(now);
+        any = true;
+      }
+    }
+    if (!any) break;
+  }
 }
 
 bool Simulation::finished() {
@@ -393,7 +405,7 @@ bool Simulation::run_one() {
   }
   if (!sched_.run_one_until(end_)) return false;
   // Here rather than as the scheduler's after-event hook: a direct call, and nothing to settle is cheap.
-  if (!dirty_.empty()) settle(sched_.now());
+  if (dirty_count_ != 0) settle(sched_.now());
   return true;
 }
 
