@@ -15,12 +15,17 @@ namespace strata::transport {
 
 class DatagramQueue {
  public:
+  /// 16 bytes: who sent it, and where its bytes are. (No destination: nothing reads it back, and the receive
+  /// path paid two stores for it on every datagram.)
   struct Record {
-    Endpoint from, to;
-    std::size_t offset = 0, len = 0;
+    Endpoint from;
+    std::uint32_t offset = 0, len = 0;
   };
+  /// The arena is at most this large, so that an offset fits a Record.
+  static constexpr std::size_t kMaxBytes = std::size_t{1} << 31;
 
-  DatagramQueue(std::size_t max_datagrams, std::size_t max_bytes) : arena_(max_bytes), recs_(max_datagrams) {}
+  DatagramQueue(std::size_t max_datagrams, std::size_t max_bytes)
+      : arena_(std::min(max_bytes, kMaxBytes)), recs_(max_datagrams) {}
 
   bool empty() const { return count_ == 0; }
   std::size_t size() const { return count_; }
@@ -29,7 +34,7 @@ class DatagramQueue {
   core::Bytes front_data() const { return {arena_.data() + recs_[head_].offset, recs_[head_].len}; }
 
   /// Copies the datagram in (the one payload copy of the receive path). False when full.
-  bool push(core::Bytes data, Endpoint from, Endpoint to) {
+  bool push(core::Bytes data, Endpoint from) {
     if (count_ == recs_.size()) [[unlikely]]
       return false;
     const std::size_t need = data.size() != 0 ? data.size() : 1;  // an empty datagram still takes a byte
@@ -49,7 +54,8 @@ class DatagramQueue {
       return false;
     }
     core::copy_bytes(arena_.data() + off, data.data(), data.size());
-    recs_[wrap(head_ + count_)] = Record{from, to, off, data.size()};
+    recs_[wrap(head_ + count_)] =
+        Record{from, static_cast<std::uint32_t>(off), static_cast<std::uint32_t>(data.size())};
     ++count_;
     bytes_ += data.size();
     end_ = off + need;

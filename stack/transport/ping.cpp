@@ -64,7 +64,7 @@ bool PingLayer::receive_echo_reply(core::RxFrame& f, const wire::Ipv4View& ip, c
   if (!ep->local.addr.is_any() && ep->local.addr != ip.dst()) return false;
   f.marks.payload = static_cast<std::uint16_t>(f.marks.transport + wire::kIcmpHeaderLen);
   // The app reads the whole ICMP message, header included, as from a Linux ping socket.
-  if (!ep->queue.push(msg.bytes(), Endpoint{ip.src(), 0}, ep->local)) {
+  if (!ep->queue.push(msg.bytes(), Endpoint{ip.src(), 0})) {
     ++ep->drops;
     ++dropped_;
     ctx_.drop(f, Layer::Icmp, Reason::IcmpQueueFull);

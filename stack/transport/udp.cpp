@@ -51,7 +51,7 @@ net::Disposition UdpLayer::receive(core::RxFrame& f, const wire::Ipv4View& ip) {
     if (ip.dst().is_broadcast() || ip.dst().is_multicast()) return net::Disposition::Handled;
     return net::Disposition::PortUnreachable;
   }
-  if (!ep->queue.push(udp->payload(), from, Endpoint{ip.dst(), udp->dst_port()})) {
+  if (!ep->queue.push(udp->payload(), from)) {
     ++ep->drops;
     ctx_.drop(f, Layer::Udp, Reason::UdpQueueFull);
     return net::Disposition::Handled;
