@@ -34,7 +34,8 @@ SockResult<int> SocketApi::socket(int domain, int type, int protocol) {
   std::size_t fd = 0;
   while (fd < slots_.size() && slots_[fd].used) ++fd;
   if (fd == slots_.size()) slots_.emplace_back();
-  slots_[fd] = Slot{true, type, kind, *id};
+  slots_[fd] =
+      Slot{true, type, kind, *id, kind == Kind::Udp ? udp_.handle(*id) : transport::UdpLayer::Handle{}};
   return traced("socket", static_cast<int>(fd), R(static_cast<int>(fd)));
 }
 
@@ -90,7 +91,7 @@ SockResult<std::size_t> SocketApi::recvfrom(int fd, core::MutBytes out, SockAddr
   using R = SockResult<std::size_t>;
   const Slot* s = slot(fd);
   if (!s) return traced("recvfrom", fd, R(core::fail(Errno::EBADF_)));
-  auto d = s->kind == Kind::Ping ? ping_.recv_from(s->endpoint, out) : udp_.recv_from(s->endpoint, out);
+  auto d = s->kind == Kind::Ping ? ping_.recv_from(s->endpoint, out) : udp_.recv_from(s->udp, out);
   if (!d) return traced("recvfrom", fd, R(core::fail(d.error())));
   if (from) *from = d->from;
   // As recvfrom(2) without MSG_TRUNC: the bytes copied; the rest of a longer datagram is discarded.

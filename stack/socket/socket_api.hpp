@@ -83,7 +83,8 @@ class SocketApi {
     bool used = false;
     int type = 0;
     Kind kind = Kind::Udp;
-    std::uint32_t endpoint = 0;  // a transport::UdpId or a transport::PingId, by kind
+    std::uint32_t endpoint = 0;       // a transport::UdpId or a transport::PingId, by kind
+    transport::UdpLayer::Handle udp;  // the UDP endpoint's handle (kind Udp)
   };
   const Slot* slot(int fd) const {
     return fd >= 0 && static_cast<std::size_t>(fd) < slots_.size() && slots_[fd].used ? &slots_[fd] : nullptr;
@@ -129,8 +130,8 @@ inline SockResult<short> SocketApi::poll(int fd) const {
     if (ping_.has_error(s->endpoint)) ev |= kPollErr;
     return ev;
   }
-  if (udp_.readable(s->endpoint)) ev |= kPollIn;
-  if (udp_.has_error(s->endpoint)) ev |= kPollErr;
+  if (udp_.readable(s->udp)) ev |= kPollIn;
+  if (udp_.has_error(s->udp)) ev |= kPollErr;
   return ev;
 }
 

@@ -38,7 +38,22 @@ struct ReceivedDatagram {
 };
 
 class UdpLayer final : public net::L4Handler {
+  struct Ep;
+
  public:
+  /// An open endpoint as the socket facade keeps it beside its UdpId: recv_from, readable and has_error
+  /// through it skip the endpoint table (one dependent load less on every call). Valid from open() until
+  /// close() of its id.
+  class Handle {
+   public:
+    Handle() = default;
+
+   private:
+    friend class UdpLayer;
+    explicit Handle(Ep* ep) : ep_(ep) {}
+    Ep* ep_ = nullptr;
+  };
+
   UdpLayer(core::StackContext& ctx, net::Ipv4Layer& ipv4, UdpConfig config);
   ~UdpLayer() override;
 
@@ -68,6 +83,12 @@ class UdpLayer final : public net::L4Handler {
   /// EAGAIN when the queue is empty; a pending error is reported first. Inline (below): the socket facade's
   /// recvfrom gets the datagram without a Result crossing a library boundary.
   core::Result<ReceivedDatagram, core::Errno> recv_from(UdpId id, core::MutBytes out);
+  /// The same through a handle(id) of an open endpoint.
+  core::Result<ReceivedDatagram, core::Errno> recv_from(Handle h, core::MutBytes out);
+  /// The handle of an open endpoint (an empty one for an id that is not open).
+  Handle handle(UdpId id) const { return valid(id) ? Handle(eps_[id].get()) : Handle(); }
+  bool readable(Handle h) const { return !h.ep_->queue.empty(); }
+  bool has_error(Handle h) const { return h.ep_->pending_error != core::Errno::Ok; }
 
   /// Inline: poll asks both after every simulated event that reached the host.
   bool readable(UdpId id) const { return valid(id) && !eps_[id]->queue.empty(); }
@@ -109,7 +130,11 @@ class UdpLayer final : public net::L4Handler {
 inline core::Result<ReceivedDatagram, core::Errno> UdpLayer::recv_from(UdpId id, core::MutBytes out) {
   if (!valid(id)) [[unlikely]]
     return core::fail(core::Errno::EBADF_);
-  Ep& ep = *eps_[id];
+  return recv_from(Handle(eps_[id].get()), out);
+}
+
+inline core::Result<ReceivedDatagram, core::Errno> UdpLayer::recv_from(Handle h, core::MutBytes out) {
+  Ep& ep = *h.ep_;
   if (ep.pending_error != core::Errno::Ok) [[unlikely]]
     return core::fail(take_error(ep));
   if (ep.queue.empty()) return core::fail(core::Errno::EAGAIN_);
