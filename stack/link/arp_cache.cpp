@@ -9,19 +9,6 @@ ArpCache::ArpCache(std::size_t capacity, core::Duration lifetime) : capacity_(ca
   entries_.reserve(capacity);
 }
 
-ArpEntry* ArpCache::find(core::NicId nic, wire::Ipv4Address ip) {
-  for (auto& e : entries_)
-    if (e.ip == ip && e.nic == nic) return &e;
-  return nullptr;
-}
-
-const wire::MacAddress* ArpCache::lookup(core::NicId nic, wire::Ipv4Address ip, core::Instant now) {
-  ArpEntry* e = find(nic, ip);
-  if (e == nullptr || e->expires <= now) return nullptr;
-  e->last_used = now;
-  return &e->mac;
-}
-
 core::Instant ArpCache::recompute_earliest() const {
   earliest_ = core::Instant::max();
   for (const auto& e : entries_) earliest_ = std::min(earliest_, e.expires);

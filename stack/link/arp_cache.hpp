@@ -25,7 +25,13 @@ class ArpCache {
 
   /// The MAC of a live entry, nullptr when there is none. A pointer, not an optional: a 6-byte MAC packed
   /// into an optional is stored and reloaded in pieces on every send (a failed store-to-load forward).
-  const wire::MacAddress* lookup(core::NicId nic, wire::Ipv4Address ip, core::Instant now);
+  /// Inline: every IPv4 packet sent asks it.
+  const wire::MacAddress* lookup(core::NicId nic, wire::Ipv4Address ip, core::Instant now) {
+    ArpEntry* e = find(nic, ip);
+    if (e == nullptr || e->expires <= now) return nullptr;
+    e->last_used = now;
+    return &e->mac;
+  }
   /// Inserts or refreshes; evicts the least recently used entry when full.
   void insert(core::NicId nic, wire::Ipv4Address ip, wire::MacAddress mac, core::Instant now);
   /// Refreshes only an entry that exists (RFC 826 merge without "am I the target").
@@ -41,7 +47,11 @@ class ArpCache {
   std::size_t capacity() const { return capacity_; }
 
  private:
-  ArpEntry* find(core::NicId nic, wire::Ipv4Address ip);
+  ArpEntry* find(core::NicId nic, wire::Ipv4Address ip) {
+    for (auto& e : entries_)
+      if (e.ip == ip && e.nic == nic) return &e;
+    return nullptr;
+  }
   core::Instant earliest() const { return earliest_stale_ ? recompute_earliest() : earliest_; }
   core::Instant recompute_earliest() const;
   std::size_t capacity_;

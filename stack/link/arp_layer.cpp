@@ -87,8 +87,8 @@ void ArpLayer::send_arp(core::NicId nic, wire::ArpOp op, wire::MacAddress target
   (void)ethernet_.send(nic, link_dst, wire::ether_type::kArp, std::move(*p), now);
 }
 
-core::Result<void> ArpLayer::send_ipv4(core::NicId nic, wire::Ipv4Address next_hop, core::PacketBuf&& p,
-                                       core::Instant now, bool link_broadcast) {
+core::Result<void> ArpLayer::send_ipv4_other(core::NicId nic, wire::Ipv4Address next_hop, core::PacketBuf&& p,
+                                             core::Instant now, bool link_broadcast) {
   if (ethernet_.link_type(nic) != nic::LinkType::Ethernet)
     return ethernet_.send(nic, {}, wire::ether_type::kIpv4, std::move(p), now);
   if (link_broadcast || next_hop.is_broadcast())

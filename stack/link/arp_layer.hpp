@@ -38,8 +38,17 @@ class ArpLayer final : public L3Handler {
   /// Sends an IPv4 packet to `next_hop` on `nic`: at once when its MAC is known (or it is
   /// broadcast/multicast: `link_broadcast` says the caller knows it is a subnet broadcast), else queued while
   /// ARP resolves it.
+  /// Inline: a unicast next hop whose MAC is cached (nearly every packet) goes straight to Ethernet; the
+  /// rest takes send_ipv4_other().
   core::Result<void> send_ipv4(core::NicId nic, wire::Ipv4Address next_hop, core::PacketBuf&& packet,
-                               core::Instant now, bool link_broadcast = false);
+                               core::Instant now, bool link_broadcast = false) {
+    if (ethernet_.link_type(nic) == nic::LinkType::Ethernet && !link_broadcast && !next_hop.is_broadcast() &&
+        !next_hop.is_multicast()) [[likely]] {
+      if (const wire::MacAddress* mac = cache_.lookup(nic, next_hop, now)) [[likely]]
+        return ethernet_.send(nic, *mac, wire::ether_type::kIpv4, std::move(packet), now);
+    }
+    return send_ipv4_other(nic, next_hop, std::move(packet), now, link_broadcast);
+  }
 
   /// Whether `packets` more packets to `next_hop` would be sent or queued (not refused for a full queue):
   /// a fragmented datagram goes all or nothing.
@@ -76,6 +85,9 @@ class ArpLayer final : public L3Handler {
   const ArpConfig& config() const { return config_; }
 
  private:
+  /// send_ipv4() for the rest: other link types, broadcast and multicast next hops, and a MAC not yet known.
+  core::Result<void> send_ipv4_other(core::NicId nic, wire::Ipv4Address next_hop, core::PacketBuf&& packet,
+                                     core::Instant now, bool link_broadcast);
   core::Instant next_deadline_resolving() const;
   void advance_due(core::Instant now);
   struct Pending {
