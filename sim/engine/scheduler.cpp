@@ -12,6 +12,15 @@ TimerId Scheduler::push(core::Instant at, EventTarget& target, std::uint64_t tag
   return id;
 }
 
+void Scheduler::push_into(TimerId& out, core::Instant at, EventTarget& target, std::uint64_t tag) {
+  out = push(at, target, tag);
+}
+
+bool Scheduler::pop_dead_then_run_one_until(core::Instant until) {
+  pop_dead();
+  return dispatch_top_until(until);
+}
+
 void Scheduler::grow() {
   const std::size_t old = heap_.size();
   const std::size_t n = std::max<std::size_t>(16, 2 * old);

@@ -54,6 +54,10 @@ class Scheduler {
   /// Schedules target.on_event(tag, at). An instant in the past is taken as now (time never goes back).
   /// Inline (below): a link schedules one per frame, and the usual case is a few instructions.
   inline TimerId schedule_at(core::Instant at, EventTarget& target, std::uint64_t tag = 0);
+  /// The same, storing the handle in `out`. For a caller whose only work after scheduling is to store the
+  /// handle: with the store done here, its out-of-line path leaves the caller nothing to keep across a call
+  /// (a link's fast path then saves no registers).
+  inline void schedule_at(TimerId& out, core::Instant at, EventTarget& target, std::uint64_t tag);
   TimerId schedule_in(core::Duration after, EventTarget& target, std::uint64_t tag = 0) {
     return schedule_at(now_ + after, target, tag);
   }
@@ -121,7 +125,14 @@ class Scheduler {
   // Off the hot path, which is the dead top's replacement (see schedule_at): kept out, it leaves that path
   // without registers to save.
   [[gnu::noinline]] TimerId push(core::Instant at, EventTarget& target, std::uint64_t tag);
+  [[gnu::noinline]] void push_into(TimerId& out, core::Instant at, EventTarget& target, std::uint64_t tag);
+  inline void replace_dead_top(TimerId id, core::Instant at, EventTarget& target, std::uint64_t tag);
   [[gnu::noinline]] void pop_root();
+  [[gnu::noinline]] bool pop_dead_then_run_one_until(core::Instant until);
+  // Out of line: the hook takes its argument by reference, a stack slot every event would set up.
+  [[gnu::noinline]] void run_after_event() { after_event_(now_); }
+  // run_one_until() once the top is live (or the heap empty).
+  inline bool dispatch_top_until(core::Instant until);
   void pop_dead() {
     // Only cancellations leave dead entries: with none in the heap, the top is live.
     while (heap_size_ != live_ && !is_live(heap_[0])) pop_root();
@@ -162,10 +173,24 @@ class Scheduler {
 inline TimerId Scheduler::schedule_at(core::Instant at, EventTarget& target, std::uint64_t tag) {
   if (at < now_) at = now_;
   if (heap_size_ == live_ || is_live(heap_[0])) return push(at, target, tag);
+  const TimerId id = take_slot();
+  replace_dead_top(id, at, target, tag);
+  return id;
+}
+
+inline void Scheduler::schedule_at(TimerId& out, core::Instant at, EventTarget& target, std::uint64_t tag) {
+  if (at < now_) at = now_;
+  if (heap_size_ == live_ || is_live(heap_[0])) return push_into(out, at, target, tag);
+  const TimerId id = take_slot();
+  out = id;  // before the sift below: it may be a call
+  replace_dead_top(id, at, target, tag);
+}
+
+inline void Scheduler::replace_dead_top(TimerId id, core::Instant at, EventTarget& target,
+                                        std::uint64_t tag) {
   // The top is dead: usually the event being dispatched, whose handler is scheduling the next one. Taking its
   // place costs one sift instead of a pop and a push, and none when the new event is before the root's
   // children (kPastEnd where the heap has none), as the next hop of a small simulation usually is.
-  const TimerId id = take_slot();
   const auto time = static_cast<std::uint64_t>(core::to_ns(at));
   const Key key = Key{time} << 64 | id.seq;
   const Entry* c = &heap_[1];
@@ -181,11 +206,17 @@ inline TimerId Scheduler::schedule_at(core::Instant at, EventTarget& target, std
   } else {
     sift_down(0, Entry{id.seq, time, &target, tag, id.slot});
   }
-  return id;
 }
 
 inline bool Scheduler::run_one_until(core::Instant until) {
-  pop_dead();
+  // A dead top (the event dispatched last, when its handler scheduled nothing in its place, or a cancelled
+  // one) is popped out of line: with the pops' calls inline, the caller would save registers on every event.
+  if (heap_size_ != live_ && !is_live(heap_[0])) [[unlikely]]
+    return pop_dead_then_run_one_until(until);
+  return dispatch_top_until(until);
+}
+
+inline bool Scheduler::dispatch_top_until(core::Instant until) {
   if (heap_size_ == 0 || static_cast<std::int64_t>(heap_[0].time) > core::to_ns(until)) return false;
   const Entry& top = heap_[0];
   EventTarget* const target = top.target;
@@ -197,7 +228,8 @@ inline bool Scheduler::run_one_until(core::Instant until) {
   --live_;
   ++dispatched_;
   target->on_event(tag, now_);
-  if (after_event_) after_event_(now_);
+  if (after_event_) [[unlikely]]
+    run_after_event();
   return true;
 }
 

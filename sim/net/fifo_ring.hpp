@@ -19,12 +19,19 @@ class FifoRing {
   std::size_t size() const { return count_; }
   bool empty() const { return count_ == 0; }
   std::size_t capacity() const { return mask_ + 1; }
+  /// The next push_back grows the storage.
+  bool full() const { return count_ == capacity(); }
 
   /// The element after the last one, now part of the ring: a default-constructed or previously popped T for
   /// the caller to assign. Doubles the storage when it is full (moving the elements, which invalidates
   /// references to them).
   T& push_back() {
-    if (count_ == capacity()) grow();
+    if (full()) grow();
+    return push_back_in_room();
+  }
+  /// push_back when the caller knows the ring is not full(): no growth path (a call) in its code.
+  T& push_back_in_room() {
+    assert(!full());
     T& slot = slots_[(head_ + count_) & mask_];
     ++count_;
     return slot;
@@ -49,7 +56,7 @@ class FifoRing {
   }
 
  private:
-  void grow() {
+  [[gnu::noinline]] void grow() {
     const std::size_t n = capacity() == 0 ? 4 : 2 * capacity();
     auto bigger = std::make_unique<T[]>(n);
     for (std::size_t i = 0; i < count_; ++i) bigger[i] = std::move((*this)[i]);

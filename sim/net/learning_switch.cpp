@@ -57,16 +57,35 @@ std::optional<std::size_t> LearningSwitch::lookup(wire::MacAddress mac, core::In
 }
 
 inline void LearningSwitch::receive(std::uint32_t in_port, core::PacketBuf&& frame, core::Instant now) {
+  // The usual frame inline, with no call but the last (a call in the middle would make every frame save
+  // registers): from the station learned last (a refresh is two stores), to a learned unicast station.
+  // Anything else takes the general path, which does the same for it.
+  const core::Bytes bytes = std::as_const(frame).bytes();
+  if (bytes.size() < wire::kEthernetHeaderLen || newest_ == kNone)
+    return receive_general(in_port, std::move(frame), now);
+  const std::uint64_t src = mac_key(bytes.data() + 6);
+  Entry& newest = entries_[newest_];
+  if (is_multicast(src) || newest.key != src) return receive_general(in_port, std::move(frame), now);
+  ++stats_.received;
+  newest.port = in_port;
+  newest.learned = now;
+  forward(in_port, mac_key(bytes.data()), std::move(frame), now);
+}
+
+void LearningSwitch::receive_general(std::uint32_t in_port, core::PacketBuf&& frame, core::Instant now) {
   ++stats_.received;
   const core::Bytes bytes = std::as_const(frame).bytes();
   if (bytes.size() < wire::kEthernetHeaderLen) {
     ++stats_.dropped_malformed;
     return;
   }
-  const std::uint64_t dst = mac_key(bytes.data());
   const std::uint64_t src = mac_key(bytes.data() + 6);
   if (!is_multicast(src)) learn(src, in_port, now);
+  forward(in_port, mac_key(bytes.data()), std::move(frame), now);
+}
 
+inline void LearningSwitch::forward(std::uint32_t in_port, std::uint64_t dst, core::PacketBuf&& frame,
+                                    core::Instant now) {
   if (!is_multicast(dst)) {
     const std::uint32_t e = find(dst);
     if (e != kNone && now - entries_[e].learned < aging_) {
@@ -80,7 +99,12 @@ inline void LearningSwitch::receive(std::uint32_t in_port, core::PacketBuf&& fra
       return;
     }
   }
+  flood(in_port, std::move(frame), now);
+}
+
+void LearningSwitch::flood(std::uint32_t in_port, core::PacketBuf&& frame, core::Instant now) {
   ++stats_.flooded;
+  const core::Bytes bytes = std::as_const(frame).bytes();
   std::size_t last = ports_.size();  // the last port flooded gets the frame itself, the others copies
   for (std::size_t p = ports_.size(); p-- > 0;)
     if (p != in_port) {
@@ -149,11 +173,15 @@ std::size_t LearningSwitch::home(std::uint64_t key) const {
 }
 
 std::uint32_t LearningSwitch::find(std::uint64_t key) const {
+  // The home slot first, on its own: a key is usually there (or absent), and then needs no probe mask.
+  std::size_t i = home(key);
+  std::uint32_t e = index_[i];
+  if (e == kNone || entries_[e].key == key) return e;
   const std::size_t mask = index_.size() - 1;
-  for (std::size_t i = home(key);; i = (i + 1) & mask) {
-    const std::uint32_t e = index_[i];
-    if (e == kNone) return kNone;
-    if (entries_[e].key == key) return e;
+  for (;;) {
+    i = (i + 1) & mask;
+    e = index_[i];
+    if (e == kNone || entries_[e].key == key) return e;
   }
 }
 

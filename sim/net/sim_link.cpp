@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cassert>
+#include <memory>
 #include <utility>
 
 #include "sim/engine/time_math.hpp"
@@ -129,12 +130,21 @@ std::uint64_t SimLink::dropped() const {
   return stats(0).dropped() + stats(1).dropped();
 }
 
+template <bool kFast>
 inline core::Result<void> SimLink::enter_wire(Direction& d, core::PacketBuf&& frame, core::Instant now) {
+  // kFast: what every frame of a steady flow takes, with no call but tail calls. The rare cases that need
+  // calls (a frame that may exceed the MTU, a size whose serialization time is not cached, a full ring) go
+  // to the general path (kFast false, out of line) before anything is changed but the trim of `serializing`
+  // (which the general path repeats as a no-op); it handles every frame.
   const core::Bytes bytes = std::as_const(frame).bytes();
-  if (bytes.size() > d.mtu_frame_bytes && ip_bytes(bytes, d.info.link) > d.info.mtu) {
-    ++d.stats.dropped_mtu;
-    return core::fail(core::Reason::NicMtuExceeded);
+  if (bytes.size() > d.mtu_frame_bytes) {
+    if constexpr (kFast) return enter_wire_general(d, std::move(frame), now);
+    if (ip_bytes(bytes, d.info.link) > d.info.mtu) {
+      ++d.stats.dropped_mtu;
+      return core::fail(core::Reason::NicMtuExceeded);
+    }
   }
+  if (kFast && bytes.size() != d.last_bytes) return enter_wire_general(d, std::move(frame), now);
   while (d.serializing > 0 && d.in_flight[d.in_flight.size() - d.serializing].serialized <= now)
     --d.serializing;  // serialized by now
   if (d.serializing >= config_.queue) {
@@ -145,6 +155,7 @@ inline core::Result<void> SimLink::enter_wire(Direction& d, core::PacketBuf&& fr
     ++d.stats.dropped_no_buffer;
     return core::fail(core::Reason::NicNoBuffer);
   }
+  if (kFast && d.in_flight.full()) return enter_wire_general(d, std::move(frame), now);
   const core::Instant start = std::max(now, d.busy_until);
   // Saturating: at 1 bps a million queued jumbo frames keep the wire busy for longer than int64 ns holds.
   const core::Instant serialized =
@@ -155,20 +166,27 @@ inline core::Result<void> SimLink::enter_wire(Direction& d, core::PacketBuf&& fr
   ++in_flight_;
   // why grow the ring here rather than size it at construction: the bound is the pool's whole size on a link
   // without a rate, and a scenario of 10,000 such links would take gigabytes for frames never sent.
-  InFlight& f = d.in_flight.push_back();
+  InFlight& f = kFast ? d.in_flight.push_back_in_room() : d.in_flight.push_back();
   // Not next to ++frames: GCC would add the pair with vector instructions, which take more than two adds.
   d.stats.bytes += bytes.size();
-  f.frame = std::move(frame);
+  // The slot holds no packet (never used, or moved from on delivery): constructed over, with none of the
+  // move-assignment's self check and release.
+  assert(!f.frame.valid());
+  std::construct_at(&f.frame, std::move(frame));
   f.serialized = serialized;
-  f.event = sched_.schedule_at(engine::saturating_add(serialized, config_.delay), *this, d.index);
+  sched_.schedule_at(f.event, engine::saturating_add(serialized, config_.delay), *this, d.index);
   return {};
+}
+
+core::Result<void> SimLink::enter_wire_general(Direction& d, core::PacketBuf&& frame, core::Instant now) {
+  return enter_wire<false>(d, std::move(frame), now);
 }
 
 const nic::NicInfo& SimLink::Wire::info() const {
   return dir_.info;
 }
 core::Result<void> SimLink::Wire::transmit(core::PacketBuf&& frame, core::Instant now) {
-  return link_.enter_wire(dir_, std::move(frame), now);
+  return link_.enter_wire<true>(dir_, std::move(frame), now);
 }
 
 const nic::NicInfo& SimLink::Entry::info() const {
@@ -176,9 +194,13 @@ const nic::NicInfo& SimLink::Entry::info() const {
 }
 core::Result<void> SimLink::Entry::transmit(core::PacketBuf&& frame, core::Instant now) {
   // A fault-free link (the common case) goes straight onto the wire: no draws, no hold timer to look at.
-  if (!dir_.faulty) return link_.enter_wire(dir_, std::move(frame), now);
-  auto result = dir_.faults.transmit(std::move(frame), now);
-  if (dir_.faults.config().reorder > 0) link_.arm_hold_timer(dir_);
+  if (!dir_.faulty) return link_.enter_wire<true>(dir_, std::move(frame), now);
+  return link_.transmit_faulty(dir_, std::move(frame), now);
+}
+
+core::Result<void> SimLink::transmit_faulty(Direction& d, core::PacketBuf&& frame, core::Instant now) {
+  auto result = d.faults.transmit(std::move(frame), now);
+  if (d.faults.config().reorder > 0) arm_hold_timer(d);
   return result;
 }
 
@@ -192,14 +214,15 @@ void SimLink::arm_hold_timer(Direction& d) {
   d.hold_timer = sched_.schedule_at(*deadline, *this, kHoldTag | d.index);
 }
 
+void SimLink::on_hold_timer(Direction& d, core::Instant now) {
+  d.hold_timer = {};
+  d.faults.advance(now);
+  arm_hold_timer(d);
+}
+
 void SimLink::on_event(std::uint64_t tag, core::Instant now) {
   Direction& d = dirs_[tag & 1];
-  if ((tag & kHoldTag) != 0) {
-    d.hold_timer = {};
-    d.faults.advance(now);
-    arm_hold_timer(d);
-    return;
-  }
+  if ((tag & kHoldTag) != 0) return on_hold_timer(d, now);
   // Out of the ring before the sink runs: a sink that transmits into this direction again (a switch whose
   // two ports share this link) may grow the ring, which moves its elements.
   core::PacketBuf frame = std::move(d.in_flight.front().frame);

@@ -147,9 +147,19 @@ class SimLink final : private engine::EventTarget {
   static constexpr std::uint64_t kHoldTag = std::uint64_t{1} << 63;  // | direction; else the direction
 
   // Inlined into both entries (the fault-free Entry and the injector's Wire): a frame crosses one per hop.
+  // The fast one (kFast) hands rare frames to the general one, out of line (see the .cpp).
+  template <bool kFast>
   [[gnu::always_inline]] inline core::Result<void> enter_wire(Direction& d, core::PacketBuf&& frame,
                                                               core::Instant now);
+  [[gnu::noinline]] core::Result<void> enter_wire_general(Direction& d, core::PacketBuf&& frame,
+                                                          core::Instant now);
+  // Out of line: its calls would make the fault-free entry save registers.
+  [[gnu::noinline]] core::Result<void> transmit_faulty(Direction& d, core::PacketBuf&& frame,
+                                                       core::Instant now);
   void arm_hold_timer(Direction& d);
+  // Out of line: only reordering links have hold timers, and inlined its calls would make every delivery
+  // save the registers they need.
+  [[gnu::noinline]] void on_hold_timer(Direction& d, core::Instant now);
   void on_event(std::uint64_t tag, core::Instant now) override;
 
   engine::Scheduler& sched_;

@@ -356,16 +356,34 @@ std::optional<std::string> Simulation::build(const net::Topology& topo) {
   return std::nullopt;
 }
 
+namespace {
+// When a settled host's wake-up is due. An Instant (kNever: none), not an optional: this runs after every
+// event that reached the host.
+core::Instant wake_time(const Host& host, core::Instant now) {
+  const core::Instant next = host.next_deadline_or_never();
+  return next <= now ? now + core::Duration(1) : next;  // advance(now) consumed what was due
+}
+}  // namespace
+
 void Simulation::settle(core::Instant now) {
+  // The usual hosts (no apps, the wake-up where it was) with no call: a call in this loop would make every
+  // event save registers. From the first other host on, settle_from() does the work.
+  for (std::size_t i = 0; i < dirty_count_; ++i) {
+    HostNode& node = *dirty_[i];
+    if (!node.apps.empty() || wake_time(node.host, now) != node.wake_at) return settle_from(i, now);
+    node.dirty = false;
+  }
+  dirty_count_ = 0;
+}
+
+void Simulation::settle_from(std::size_t first, core::Instant now) {
   // Resume apps whose sockets became ready, then put each touched host's wake-up at its next deadline.
   // Apps only touch their own host (frames they send leave through links, as events), so one pass per host.
-  for (std::size_t i = 0; i < dirty_count_; ++i) {
+  for (std::size_t i = first; i < dirty_count_; ++i) {
     HostNode& node = *dirty_[i];
     if (!node.apps.empty()) resume_ready_apps(node, now);
     node.dirty = false;
-    // An Instant (kNever: none), not an optional: this runs after every event that reached the host.
-    core::Instant next = node.host.next_deadline_or_never();
-    if (next <= now) next = now + core::Duration(1);  // advance(now) consumed what was due
+    const core::Instant next = wake_time(node.host, now);
     if (next != node.wake_at) move_wake(node, next);
   }
   dirty_count_ = 0;

@@ -133,6 +133,8 @@ class Simulation {
   std::optional<std::string> build(const net::Topology& topology);
   void touch(HostNode& node);
   void settle(core::Instant now);
+  // settle() from dirty_[first] on, for hosts with apps or a wake-up to move.
+  [[gnu::noinline]] void settle_from(std::size_t first, core::Instant now);
   // Out of line: hosts without apps (the usual host a frame reaches) skip it, and settle stays small.
   [[gnu::noinline]] void resume_ready_apps(HostNode& node, core::Instant now);
   // Out of line too: most events leave a host's next deadline where it was.

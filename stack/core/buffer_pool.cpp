@@ -24,14 +24,14 @@ BufferPool::BufferPool(std::size_t small_slots, std::size_t large_slots) {
     sc.slot_size = sizes[c];
     sc.slots = counts[c];
     sc.storage = std::make_unique_for_overwrite<std::byte[]>(sizes[c] * counts[c]);
-    sc.free.reserve(counts[c]);
-    for (std::size_t i = counts[c]; i-- > 0;) sc.free.push_back(static_cast<std::uint32_t>(i));
+    sc.free = std::make_unique<std::uint32_t[]>(counts[c]);
+    for (std::size_t i = counts[c]; i-- > 0;) sc.free[sc.free_count++] = static_cast<std::uint32_t>(i);
   }
 }
 
 std::size_t BufferPool::in_use() const {
   std::size_t n = 0;
-  for (const auto& sc : classes_) n += sc.slots - sc.free.size();
+  for (const auto& sc : classes_) n += sc.slots - sc.free_count;
   return n;
 }
 

@@ -54,7 +54,8 @@ class PacketBuf : public detail::PacketState {
  public:
   PacketBuf() = default;
   // Moves are inline: a packet changes hands at every layer and queue on the send path.
-  PacketBuf(PacketBuf&& o) noexcept { take(o); }
+  // The base is copied from `o` directly: default-initializing it first would be dead stores on every move.
+  PacketBuf(PacketBuf&& o) noexcept : detail::PacketState(o) { o.reset_moved_from(); }
   PacketBuf& operator=(PacketBuf&& o) noexcept {
     if (this != &o) {
       release();
@@ -104,8 +105,11 @@ class PacketBuf : public detail::PacketState {
   void release();
   void take(PacketBuf& o) {
     static_cast<PacketState&>(*this) = o;
-    o.pool_ = nullptr;
-    o.head_ = o.tail_ = 0;  // a moved-from packet is empty
+    o.reset_moved_from();
+  }
+  void reset_moved_from() {
+    pool_ = nullptr;
+    head_ = tail_ = 0;  // a moved-from packet is empty
   }
   // Adds n to every mark but kNone, without branches. Mark by mark, in 16-bit loads and stores: a layer sets
   // a mark just before it pushes its header, and one 8-byte load of all four over that 2-byte store cannot
@@ -131,7 +135,7 @@ class BufferPool {
   /// nullopt when no slot of a fitting class is free. Inline (below): every datagram sent takes one, and the
   /// caller then writes into it; built in place, its fields are not read back from a returned copy.
   std::optional<PacketBuf> allocate(std::size_t size, std::size_t headroom = kMaxHeadroom);
-  std::size_t free_slots(int cls) const { return classes_[cls].free.size(); }
+  std::size_t free_slots(int cls) const { return classes_[cls].free_count; }
   std::size_t in_use() const;
 
  private:
@@ -141,11 +145,15 @@ class BufferPool {
     // Not zeroed (a vector would be): a simulation's pool is ~20 MB, and zeroing it touched every page at
     // start-up. Every byte of a slot is written before it is read.
     std::unique_ptr<std::byte[]> storage;
-    std::vector<std::uint32_t> free;
+    // A stack of free slot numbers with room for every slot, not a vector: a vector's push_back has a
+    // growth path (a call), and that call made every function that frees a packet save registers.
+    std::unique_ptr<std::uint32_t[]> free;
+    std::size_t free_count = 0;
   };
-  // The free list was reserved for every slot: pushing back never allocates.
   void give_back(std::uint32_t capacity, std::uint32_t slot) {
-    classes_[capacity == kSmallSlot ? 0 : 1].free.push_back(slot);
+    SizeClass* const sc = classes_ + (capacity == kSmallSlot ? 0 : 1);
+    assert(sc->free_count < sc->slots);
+    sc->free[sc->free_count++] = slot;
   }
   SizeClass classes_[2];
 };
@@ -153,9 +161,8 @@ class BufferPool {
 inline std::optional<PacketBuf> BufferPool::allocate(std::size_t size, std::size_t headroom) {
   const std::size_t need = size + headroom;
   for (auto& sc : classes_) {
-    if (need > sc.slot_size || sc.free.empty()) continue;
-    const std::uint32_t slot = sc.free.back();
-    sc.free.pop_back();
+    if (need > sc.slot_size || sc.free_count == 0) continue;
+    const std::uint32_t slot = sc.free[--sc.free_count];
     PacketBuf p;
     p.pool_ = this;
     p.slot_ = slot;

@@ -142,6 +142,22 @@ void EthernetLayer::dispatch(core::RxFrame& f, LinkHeader link, std::size_t offs
 core::Result<void> EthernetLayer::send(core::NicId id, const wire::MacAddress& dst, std::uint16_t type,
                                        core::PacketBuf&& p, core::Instant now) {
   const Attached& a = nics_[id.value];
+  // The usual frame (Ethernet, room for the header, no tracer) with no call but the NIC's, a tail call; the
+  // rest out of line, where the calls to drop or trace need a stack frame and saved registers.
+  if (a.link != nic::LinkType::Ethernet || p.headroom() < wire::kEthernetHeaderLen || ctx_.tracer.on())
+      [[unlikely]]
+    return send_other(id, dst, type, std::move(p), now);
+  wire::EthernetHeader::emit_untagged(p.push_front(wire::kEthernetHeaderLen), dst, a.mac, type);
+  p.marks.link = 0;
+  // As the two ctx_.sent() calls of send_other() count it.
+  ctx_.counters.inc(core::Counter::LinkTx);
+  ctx_.counters.inc(core::Counter::NicTx);
+  return a.nic->transmit(std::move(p), now);
+}
+
+core::Result<void> EthernetLayer::send_other(core::NicId id, const wire::MacAddress& dst, std::uint16_t type,
+                                             core::PacketBuf&& p, core::Instant now) {
+  const Attached& a = nics_[id.value];
   if (a.link == nic::LinkType::Ethernet) {
     if (p.headroom() < wire::kEthernetHeaderLen) {
       ctx_.drop_tx(now, Layer::Link, Reason::NicNoBuffer, &p);

@@ -46,6 +46,10 @@ class EthernetLayer {
   const wire::MacAddress& mac(core::NicId id) const { return nics_[id.value].mac; }
 
  private:
+  /// send() for the other frames: other link types, drops, and tracing.
+  [[gnu::noinline]] core::Result<void> send_other(core::NicId nic, const wire::MacAddress& dst,
+                                                  std::uint16_t type, core::PacketBuf&& packet,
+                                                  core::Instant now);
   void receive_ethernet(core::RxFrame& frame);
   void receive_other_link(core::RxFrame& frame);
   void receive_cooked(core::RxFrame& frame, bool v2);
