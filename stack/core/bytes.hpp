@@ -68,28 +68,36 @@ inline void store_be32(MutBytes b, std::size_t off, std::uint32_t v) {
   store_be32(b.data() + off, v);
 }
 
+namespace detail {
+// k bytes at `at`, as one move of that width (memcpy of a constant size compiles to a load and a store).
+template <std::size_t k>
+inline void move_fixed(std::byte* dst, const std::byte* src, std::size_t at) {
+  std::memcpy(dst + at, src + at, k);
+}
+}  // namespace detail
+
 /// memcpy for the payload copies of the datagram paths (non-overlapping ranges). Up to 64 bytes it copies
 /// inline with a few overlapping moves, without a call through the PLT into libc's size dispatch (which
 /// cost more than the copy for a small datagram, and made the caller spill around the call); longer copies
 /// go to memcpy, which is faster there.
 inline void copy_bytes(std::byte* dst, const std::byte* src, std::size_t n) {
-  const auto move = [&]<std::size_t k>(std::size_t at) { std::memcpy(dst + at, src + at, k); };
+  using detail::move_fixed;
   if (n > 64) [[unlikely]] {
     std::memcpy(dst, src, n);
   } else if (n >= 16) {
     // Both ends of the range by 16-byte moves, overlapping in the middle when n is not 32 or 64.
-    move.template operator()<16>(0);
-    move.template operator()<16>(n - 16);
+    move_fixed<16>(dst, src, 0);
+    move_fixed<16>(dst, src, n - 16);
     if (n > 32) {
-      move.template operator()<16>(16);
-      move.template operator()<16>(n - 32);
+      move_fixed<16>(dst, src, 16);
+      move_fixed<16>(dst, src, n - 32);
     }
   } else if (n >= 8) {
-    move.template operator()<8>(0);
-    move.template operator()<8>(n - 8);
+    move_fixed<8>(dst, src, 0);
+    move_fixed<8>(dst, src, n - 8);
   } else if (n >= 4) {
-    move.template operator()<4>(0);
-    move.template operator()<4>(n - 4);
+    move_fixed<4>(dst, src, 0);
+    move_fixed<4>(dst, src, n - 4);
   } else if (n != 0) {
     dst[0] = src[0];
     dst[n / 2] = src[n / 2];
