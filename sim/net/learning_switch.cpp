@@ -131,23 +131,15 @@ void LearningSwitch::send_copy(std::size_t out_port, core::Bytes frame, core::In
   (void)ports_[out_port]->out().transmit(std::move(*copy), now);
 }
 
-inline void LearningSwitch::learn(std::uint64_t key, std::uint32_t port, core::Instant now) {
-  // A station that keeps talking is usually the newest entry already: a refresh with no hashing or probing.
-  if (newest_ != kNone && entries_[newest_].key == key) {
-    entries_[newest_].port = port;
-    entries_[newest_].learned = now;
-    return;
-  }
-  learn_slow(key, port, now);
-}
-
-void LearningSwitch::learn_slow(std::uint64_t key, std::uint32_t port, core::Instant now) {
+void LearningSwitch::learn(std::uint64_t key, std::uint32_t port, core::Instant now) {
+  // (receive() refreshes the newest entry itself: a station that keeps talking does not come here.)
   if (entries_.empty()) return;
   std::uint32_t e = find(key);
   if (e != kNone) {
-    // A refresh (not of the newest entry: learn took that one).
-    unlink(e);
-    link_newest(e);
+    if (e != newest_) {
+      unlink(e);
+      link_newest(e);
+    }
   } else {
     if (free_entries_.empty()) {  // full: the entry learned or refreshed longest ago goes
       const std::uint32_t victim = oldest_;

@@ -85,8 +85,7 @@ class LearningSwitch {
   // After learning: out of the port `dst` was learned on, or flooded.
   inline void forward(std::uint32_t in_port, std::uint64_t dst, core::PacketBuf&& frame, core::Instant now);
   [[gnu::noinline]] void flood(std::uint32_t in_port, core::PacketBuf&& frame, core::Instant now);
-  inline void learn(std::uint64_t key, std::uint32_t port, core::Instant now);
-  void learn_slow(std::uint64_t key, std::uint32_t port, core::Instant now);
+  void learn(std::uint64_t key, std::uint32_t port, core::Instant now);
   void send_copy(std::size_t out_port, core::Bytes frame, core::Instant now);
 
   // The table: entries_ (fixed), index_ (open addressing, linear probing, backward-shift deletion).
