@@ -188,6 +188,7 @@ struct RxFrame {
   Bytes bytes;       // the whole frame (or, after reassembly, the whole datagram)
   LayerMarks marks;  // where each header starts inside bytes
   NicId nic{};
+  bool link_group = false;  // sent to a link-layer broadcast or multicast address (no ICMP error about it)
   Instant now{};
   PacketId id{};
   RxReport* report = nullptr;  // filled by each layer when a reporter (replay --json) asks for it

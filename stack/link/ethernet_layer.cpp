@@ -86,6 +86,27 @@ void EthernetLayer::receive_other_link(core::RxFrame& f) {
 }
 
 void EthernetLayer::receive_ethernet(core::RxFrame& f) {
+  // The usual frame (untagged, unicast to this NIC, of a registered type, nobody reporting or tracing) with
+  // no call but the handler's, a tail call; the rest out of line, where the calls to drop, report and trace
+  // need a stack frame and saved registers. It counts and marks the frame as the general path does.
+  const core::Bytes b = f.bytes;
+  if (b.size() >= wire::kEthernetHeaderLen && f.report == nullptr && !ctx_.tracer.on()) [[likely]] {
+    const std::uint16_t type = core::load_be16(b, 12);
+    const bool unicast = (core::load_u8(b, 0) & 1) == 0;
+    if (unicast && !wire::ether_type::is_tag(type) &&
+        wire::MacAddress::bits(b.data()) == nics_[f.nic.value].mac.bits())
+      if (L3Handler* h = handler_for(type)) [[likely]] {
+        f.top = Layer::Link;
+        ctx_.counters.inc(core::Counter::LinkRx);
+        f.marks.link = 0;
+        f.marks.net = wire::kEthernetHeaderLen;
+        return h->receive(f, LinkHeader{type, false, false}, b.subspan(wire::kEthernetHeaderLen));
+      }
+  }
+  receive_ethernet_general(f);
+}
+
+void EthernetLayer::receive_ethernet_general(core::RxFrame& f) {
   ctx_.enter(f, Layer::Link, core::Counter::LinkRx);
   f.marks.link = 0;
   auto eth = wire::EthernetView::parse(f.bytes);

@@ -51,6 +51,9 @@ class EthernetLayer {
                                                   std::uint16_t type, core::PacketBuf&& packet,
                                                   core::Instant now);
   void receive_ethernet(core::RxFrame& frame);
+  /// receive_ethernet() for the other Ethernet frames: tagged, group-addressed, for another MAC, of an
+  /// unregistered type, cut short, reported or traced.
+  [[gnu::noinline]] void receive_ethernet_general(core::RxFrame& frame);
   void receive_other_link(core::RxFrame& frame);
   void receive_cooked(core::RxFrame& frame, bool v2);
   void receive_other(core::RxFrame& frame, core::Result<wire::LinkPayload> (*parse)(core::Bytes));

@@ -22,14 +22,14 @@ Icmp::Icmp(core::StackContext& ctx, Ipv4Layer& ipv4, IcmpConfig config)
       tokens_(config.error_burst),
       replies_(config.max_echo_replies) {}
 
-Disposition Icmp::receive(core::RxFrame& f, const wire::Ipv4View& ip) {
+void Icmp::receive(core::RxFrame& f, wire::Ipv4View ip) {
   const auto body = ip.payload();
   ctx_.enter(f, Layer::Icmp, Counter::IcmpRx, body);
   if (f.report) [[unlikely]]
     report(f, ReportedSegment::of(ip));
   auto msg = wire::Icmpv4View::parse(body);
-  if (!msg) return ctx_.drop(f, Layer::Icmp, msg.error()), Disposition::Handled;
-  if (!msg->checksum_ok()) return ctx_.drop(f, Layer::Icmp, Reason::IcmpBadChecksum), Disposition::Handled;
+  if (!msg) return ctx_.drop(f, Layer::Icmp, msg.error());
+  if (!msg->checksum_ok()) return ctx_.drop(f, Layer::Icmp, Reason::IcmpBadChecksum);
 
   const auto type = msg->type();
   if (type == wire::icmp_type::kEchoRequest) {
@@ -37,9 +37,9 @@ Disposition Icmp::receive(core::RxFrame& f, const wire::Ipv4View& ip) {
     // RFC 1122 §3.2.2.6: reply to unicast echo requests addressed to us, with the same data. Unicast means
     // one of our interface addresses: is_local() also takes a subnet-directed broadcast (10.0.0.255), which
     // must not become the reply's source (RFC 1122 §3.2.1.3).
-    if (!config_.answer_echo || !ipv4_.is_our_address(ip.dst())) return Disposition::Handled;
+    if (!config_.answer_echo || !ipv4_.is_our_address(ip.dst())) return;
     auto p = ctx_.pool.allocate(body.size());
-    if (!p) return ctx_.drop(f, Layer::Icmp, Reason::NicNoBuffer), Disposition::Handled;
+    if (!p) return ctx_.drop(f, Layer::Icmp, Reason::NicNoBuffer);
     p->id = ctx_.new_packet_id();
     auto out = p->append(body.size());
     std::memcpy(out.data(), body.data(), body.size());
@@ -54,28 +54,27 @@ Disposition Icmp::receive(core::RxFrame& f, const wire::Ipv4View& ip) {
     sp.protocol = wire::ip_proto::kIcmp;
     sp.ttl = ipv4_.config().default_ttl;
     (void)ipv4_.send(sp, std::move(*p), f.now);
-    return Disposition::Handled;
+    return;
   }
   if (type == wire::icmp_type::kEchoReply) {
     ctx_.counters.inc(Counter::IcmpEchoReplyRx);
-    if (echo_handler_ != nullptr && echo_handler_->receive_echo_reply(f, ip, *msg))
-      return Disposition::Handled;
+    if (echo_handler_ != nullptr && echo_handler_->receive_echo_reply(f, ip, *msg)) return;
     if (replies_.full()) (void)replies_.pop();  // the oldest reply makes room
     replies_.push(EchoReply{ip.src(), msg->echo_id(), msg->echo_seq(), body.size() - wire::kIcmpHeaderLen,
                             ip.ttl(), f.now});
-    return Disposition::Handled;
+    return;
   }
   if (wire::icmp_type::is_error(type)) {
     ctx_.counters.inc(type == wire::icmp_type::kTimeExceeded ? Counter::IcmpTimeExceededRx
                                                              : Counter::IcmpUnreachableRx);
     auto quoted = wire::Ipv4View::parse(msg->body());
-    if (!quoted) return ctx_.drop(f, Layer::Icmp, Reason::IcmpBadQuote), Disposition::Handled;
+    if (!quoted) return ctx_.drop(f, Layer::Icmp, Reason::IcmpBadQuote);
     IcmpErrorInfo info{type, msg->code(), msg->next_hop_mtu(), *quoted, quoted->payload()};
     f.marks.payload = static_cast<std::uint16_t>(f.marks.transport + wire::kIcmpHeaderLen);
     ipv4_.deliver_error(f, info);
-    return Disposition::Handled;
+    return;
   }
-  return Disposition::Handled;  // other types (timestamps, router adverts): seen, nothing to do
+  // Other types (timestamps, router adverts): seen, nothing to do.
 }
 
 void Icmp::receive_error(core::RxFrame& f, const IcmpErrorInfo& e) {

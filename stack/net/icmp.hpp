@@ -65,7 +65,7 @@ class Icmp final : public L4Handler {
   /// Installs the handler for echo replies (nullptr: none; every reply goes to pop_echo_reply's queue).
   void set_echo_reply_handler(EchoReplyHandler* handler) { echo_handler_ = handler; }
 
-  Disposition receive(core::RxFrame& frame, const wire::Ipv4View& ip) override;
+  void receive(core::RxFrame& frame, wire::Ipv4View ip) override;
   /// Errors quoting one of our ICMP messages: those about an echo request go to the echo-reply handler.
   void receive_error(core::RxFrame& frame, const IcmpErrorInfo& error) override;
   /// icmp.type/code and, for an error, the quoted datagram's transport header (Ipv4Layer::report_quote).

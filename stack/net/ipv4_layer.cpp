@@ -70,31 +70,51 @@ std::uint16_t Ipv4Layer::mtu_for(wire::Ipv4Address dst) const {
 }
 
 // Only called in this file (and on every delivered datagram): inlined into receive().
-[[gnu::always_inline]] inline void Ipv4Layer::deliver_local(core::RxFrame& f, const wire::Ipv4View& ip,
-                                                            bool link_broadcast) {
-  // No ICMP error about a link-layer broadcast, nor from an observer (it answers nothing); send_error itself
-  // refuses broadcast and multicast destinations.
-  Icmp* icmp = link_broadcast || config_.accept_any_destination ? nullptr : icmp_;
+[[gnu::always_inline]] inline void Ipv4Layer::deliver_local(core::RxFrame& f, const wire::Ipv4View& ip) {
   f.marks.transport = static_cast<std::uint16_t>(f.marks.net + ip.header_len());
   ctx_.counters.inc(Counter::Ipv4Delivered);
   L4Handler* h = table_[ip.protocol()];
   if (h == nullptr) {
-    if (icmp)
-      icmp->send_error(wire::icmp_type::kDestUnreachable, wire::icmp_code::kProtocolUnreachable, ip, f.now);
+    send_unreachable(f, ip, wire::icmp_code::kProtocolUnreachable);
     return ctx_.drop(f, Layer::Ipv4, Reason::Ipv4UnknownProtocol);
   }
-  const Disposition d = h->receive(f, ip);
-  if (icmp == nullptr || d == Disposition::Handled) return;
-  icmp->send_error(wire::icmp_type::kDestUnreachable,
-                   d == Disposition::PortUnreachable ? wire::icmp_code::kPortUnreachable
-                                                     : wire::icmp_code::kProtocolUnreachable,
-                   ip, f.now);
+  h->receive(f, ip);
+}
+
+void Ipv4Layer::send_unreachable(const core::RxFrame& f, const wire::Ipv4View& ip, std::uint8_t code) {
+  // No ICMP error about a link-layer broadcast, nor from an observer (it answers nothing); send_error itself
+  // refuses broadcast and multicast destinations.
+  if (f.link_group || config_.accept_any_destination || icmp_ == nullptr) return;
+  icmp_->send_error(wire::icmp_type::kDestUnreachable, code, ip, f.now);
 }
 
 void Ipv4Layer::receive(core::RxFrame& f, link::LinkHeader link, core::Bytes payload) {
+  // The usual datagram (unicast on the link, to one of our addresses, a 20-byte header whose checksum
+  // holds, whole, not a fragment, of a registered protocol, nobody reporting or tracing) with no call but the
+  // transport's, a tail call; the rest out of line, where drops, reports, traces, reassembly and forwarding
+  // need a stack frame and saved registers. It counts and marks the datagram as the general path does.
+  if (f.report == nullptr && !link.broadcast && !link.multicast && !ctx_.tracer.on()) [[likely]] {
+    auto ip = wire::Ipv4View::parse(payload);
+    if (ip && ip->header_len() == wire::kIpv4MinHeaderLen && !ip->truncated() && !ip->is_fragment() &&
+        ip->checksum_ok() && !local_.empty() && ip->dst() == local_.front() && !ip->src().is_broadcast() &&
+        !ip->src().is_multicast() && !config_.accept_any_destination)
+      if (L4Handler* h = table_[ip->protocol()]) [[likely]] {
+        f.top = Layer::Ipv4;
+        ctx_.counters.inc(Counter::Ipv4Rx);
+        f.marks.transport = static_cast<std::uint16_t>(f.marks.net + wire::kIpv4MinHeaderLen);
+        ctx_.counters.inc(Counter::Ipv4Delivered);
+        return h->receive(f, *ip);
+      }
+  }
+  receive_general(f, link, payload);
+}
+
+void Ipv4Layer::receive_general(core::RxFrame& f, link::LinkHeader link, core::Bytes payload) {
   ctx_.enter(f, Layer::Ipv4, Counter::Ipv4Rx, payload);
-  // RFC 1122 §3.2.2 / RFC 1812 §4.3.2.7: no ICMP error about a datagram sent as a link-layer broadcast.
+  // RFC 1122 §3.2.2 / RFC 1812 §4.3.2.7: no ICMP error about a datagram sent as a link-layer broadcast (the
+  // transport's send_unreachable() reads it from the frame).
   const bool link_broadcast = link.broadcast || link.multicast;
+  if (link_broadcast) f.link_group = true;
   if (f.report) [[unlikely]]
     report_header(f, payload);
   auto ip = wire::Ipv4View::parse(payload);
@@ -142,11 +162,11 @@ void Ipv4Layer::receive(core::RxFrame& f, link::LinkHeader link, core::Bytes pay
         f.bytes = res.datagram;
         f.marks = core::LayerMarks{};
         f.marks.net = 0;
-        return deliver_local(f, *whole, link_broadcast);
+        return deliver_local(f, *whole);
       }
     }
   }
-  deliver_local(f, *ip, link_broadcast);
+  deliver_local(f, *ip);
 }
 
 void Ipv4Layer::report_header(const core::RxFrame& f, core::Bytes b) {

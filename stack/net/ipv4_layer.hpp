@@ -54,6 +54,10 @@ class Ipv4Layer final : public link::L3Handler {
   std::size_t interface_count() const { return ifaces_.size(); }
 
   void receive(core::RxFrame& frame, link::LinkHeader link, core::Bytes payload) override;
+  /// A transport's answer to a datagram it cannot take (port unreachable): an ICMP destination unreachable
+  /// with `code` back to its source, unless the datagram came as a link-layer broadcast or multicast
+  /// (frame.link_group), or this host only observes. A send, going down, like any other.
+  void send_unreachable(const core::RxFrame& frame, const wire::Ipv4View& ip, std::uint8_t code);
   /// Sends `payload` (the transport segment, in a PacketBuf with headroom) to p.dst. Errors: Ipv4NoRoute,
   /// Ipv4FragmentNeeded (too big with DF), NicNoBuffer, ArpQueueFull.
   core::Result<void> send(const Ipv4SendParams& p, core::PacketBuf&& payload, core::Instant now);
@@ -117,8 +121,10 @@ class Ipv4Layer final : public link::L3Handler {
   /// Drops a datagram whose total length is 0 (TSO, BIG TCP) and reports it as Wireshark does: the length on
   /// the wire for the total length, and the transport header above. Only with frame.report.
   void drop_and_report_tso(core::RxFrame& frame, core::Bytes bytes);
-  /// `link_broadcast`: the frame came as a link-layer broadcast/multicast (no ICMP error about it).
-  void deliver_local(core::RxFrame& frame, const wire::Ipv4View& ip, bool link_broadcast);
+  /// receive() for the other datagrams: options, fragments, bad or cut headers, broadcasts, forwarding,
+  /// reports and traces.
+  [[gnu::noinline]] void receive_general(core::RxFrame& frame, link::LinkHeader link, core::Bytes payload);
+  void deliver_local(core::RxFrame& frame, const wire::Ipv4View& ip);
   void forward(core::RxFrame& frame, const wire::Ipv4View& ip, bool link_broadcast);
   /// Sends `payload` behind `h`, fragmenting to the interface's MTU. h.total_length must already be
   /// h.wire_size() + payload.size() (when that fits in 16 bits).

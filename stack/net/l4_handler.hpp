@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: MIT
-// What a transport protocol offers IPv4: it registers by IP protocol number, receives datagrams, and returns
-// a disposition instead of calling back down (IPv4 sends the ICMP error the answer asks for). ICMP errors
-// about a datagram we sent come back to the transport that sent it through receive_error.
+// What a transport protocol offers IPv4: it registers by IP protocol number and receives datagrams. A
+// datagram it cannot take (port unreachable) it answers through Ipv4Layer::send_unreachable, a send going
+// down, as Linux's and lwIP's UDP do; nothing comes back up the call, so IPv4 hands the usual datagram over
+// with a tail call. ICMP errors about a datagram we sent come back to the transport that sent it through
+// receive_error.
 #pragma once
 
 #include <cstddef>
@@ -11,8 +13,6 @@
 #include "stack/wire/ipv4.hpp"
 
 namespace strata::net {
-
-enum class Disposition : std::uint8_t { Handled, ProtocolUnreachable, PortUnreachable };
 
 /// A transport segment as a reporter (RxFrame::report) is shown it: that of a delivered datagram, of one IPv4
 /// dropped, whose header may not even make an Ipv4View (a total length of 0 from TSO, see Ipv4Layer), or of
@@ -48,7 +48,8 @@ class L4Handler {
  public:
   virtual ~L4Handler() = default;
   /// `ip` is the whole datagram (reassembled if it came in fragments); ip.payload() is the transport segment.
-  virtual Disposition receive(core::RxFrame& frame, const wire::Ipv4View& ip) = 0;
+  /// By value: the 16-byte view travels in two registers, not through memory.
+  virtual void receive(core::RxFrame& frame, wire::Ipv4View ip) = 0;
   /// Acts on the error; reports nothing (the quote was reported through report(), segment.icmp_quote set).
   virtual void receive_error(core::RxFrame& frame, const IcmpErrorInfo& error) = 0;
   /// Fills frame.report with the transport header without acting on it: what a reporter shows. Also for a

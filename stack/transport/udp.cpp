@@ -25,18 +25,17 @@ UdpLayer::UdpLayer(core::StackContext& ctx, net::Ipv4Layer& ipv4, UdpConfig conf
 
 UdpLayer::~UdpLayer() = default;
 
-net::Disposition UdpLayer::receive(core::RxFrame& f, const wire::Ipv4View& ip) {
+void UdpLayer::receive(core::RxFrame& f, wire::Ipv4View ip) {
   const auto seg = ip.payload();
   ctx_.enter(f, Layer::Udp, Counter::UdpRx, seg);
   auto udp = wire::UdpView::parse(seg);
-  if (!udp) return ctx_.drop(f, Layer::Udp, udp.error()), net::Disposition::Handled;
+  if (!udp) return ctx_.drop(f, Layer::Udp, udp.error());
   if (f.report) [[unlikely]]
     report(f, net::ReportedSegment::of(ip));
-  if (auto len = udp->check_length(seg.size()); !len)
-    return ctx_.drop(f, Layer::Udp, len.error()), net::Disposition::Handled;
+  if (auto len = udp->check_length(seg.size()); !len) return ctx_.drop(f, Layer::Udp, len.error());
   // RFC 768: a zero checksum field means the sender computed none.
   if (udp->checksum() != 0 && !udp->checksum_ok(ip.src(), ip.dst()))
-    return ctx_.drop(f, Layer::Udp, Reason::UdpBadChecksum), net::Disposition::Handled;
+    return ctx_.drop(f, Layer::Udp, Reason::UdpBadChecksum);
   f.marks.payload = static_cast<std::uint16_t>(f.marks.transport + wire::kUdpHeaderLen);
 
   Ep* ep = find(udp->dst_port());
@@ -45,23 +44,22 @@ net::Disposition UdpLayer::receive(core::RxFrame& f, const wire::Ipv4View& ip) {
     ep = nullptr;
   if (ep != nullptr && ep->remote && *ep->remote != from) ep = nullptr;
   if (ep == nullptr) {
-    if (config_.accept_unbound) return net::Disposition::Handled;
+    if (config_.accept_unbound) return;
     ctx_.drop(f, Layer::Udp, Reason::UdpPortUnreachable);
     // RFC 1122 §4.1.3.1: port unreachable, but never for a broadcast or multicast datagram.
-    if (ip.dst().is_broadcast() || ip.dst().is_multicast()) return net::Disposition::Handled;
-    return net::Disposition::PortUnreachable;
+    if (ip.dst().is_broadcast() || ip.dst().is_multicast()) return;
+    return ipv4_.send_unreachable(f, ip, wire::icmp_code::kPortUnreachable);
   }
   if (!ep->queue.push(udp->payload(), from)) {
     ++ep->drops;
     ctx_.drop(f, Layer::Udp, Reason::UdpQueueFull);
-    return net::Disposition::Handled;
+    return;
   }
   ctx_.counters.inc(Counter::UdpDelivered);
   // The top of the receive path: the payload now sits in the socket's queue (its one copy).
   if (ctx_.tracer.on()) [[unlikely]]
     ctx_.tracer.packet(f.now, Layer::Socket, core::Dir::Rx, core::TraceKind::Queue, f.id, udp->payload(),
                        f.marks, Reason::None, f.nic);
-  return net::Disposition::Handled;
 }
 
 void UdpLayer::receive_error(core::RxFrame&, const net::IcmpErrorInfo& e) {

@@ -57,7 +57,7 @@ class UdpLayer final : public net::L4Handler {
   UdpLayer(core::StackContext& ctx, net::Ipv4Layer& ipv4, UdpConfig config);
   ~UdpLayer() override;
 
-  net::Disposition receive(core::RxFrame& frame, const wire::Ipv4View& ip) override;
+  void receive(core::RxFrame& frame, wire::Ipv4View ip) override;
   void receive_error(core::RxFrame& frame, const net::IcmpErrorInfo& error) override;
   void report(core::RxFrame& frame, const net::ReportedSegment& segment) override;
 

@@ -11,7 +11,7 @@ using core::Counter;
 using core::Layer;
 using core::Reason;
 
-net::Disposition TcpLayer::receive(core::RxFrame& f, const wire::Ipv4View& ip) {
+void TcpLayer::receive(core::RxFrame& f, wire::Ipv4View ip) {
   const auto seg = ip.payload();
   ctx_.enter(f, Layer::Tcp, Counter::TcpRx, seg);
   // Reported before the header is validated: Wireshark shows the fields of a header it then finds bad (a data
@@ -19,16 +19,14 @@ net::Disposition TcpLayer::receive(core::RxFrame& f, const wire::Ipv4View& ip) {
   if (f.report) [[unlikely]]
     report(f, net::ReportedSegment::of(ip));
   auto tcp = wire::TcpView::parse(seg);
-  if (!tcp) return ctx_.drop(f, Layer::Tcp, tcp.error()), net::Disposition::Handled;
+  if (!tcp) return ctx_.drop(f, Layer::Tcp, tcp.error());
   auto opts = wire::TcpOptions::parse(tcp->options());
-  if (!tcp->checksum_ok(ip.src(), ip.dst()))
-    return ctx_.drop(f, Layer::Tcp, Reason::TcpBadChecksum), net::Disposition::Handled;
-  if (!opts) return ctx_.drop(f, Layer::Tcp, opts.error()), net::Disposition::Handled;
+  if (!tcp->checksum_ok(ip.src(), ip.dst())) return ctx_.drop(f, Layer::Tcp, Reason::TcpBadChecksum);
+  if (!opts) return ctx_.drop(f, Layer::Tcp, opts.error());
   f.marks.payload = static_cast<std::uint16_t>(f.marks.transport + tcp->header_len());
-  if (config_.accept_unbound) return net::Disposition::Handled;
+  if (config_.accept_unbound) return;
   // RFC 9293 §3.10.7.1 asks for a RST here; it comes with connections (the TCP issue).
   ctx_.drop(f, Layer::Tcp, Reason::TcpNoSocket);
-  return net::Disposition::Handled;
 }
 
 void TcpLayer::receive_error(core::RxFrame&, const net::IcmpErrorInfo&) {

@@ -16,7 +16,7 @@ struct TcpConfig {
 class TcpLayer final : public net::L4Handler {
  public:
   TcpLayer(core::StackContext& ctx, TcpConfig config) : ctx_(ctx), config_(config) {}
-  net::Disposition receive(core::RxFrame& frame, const wire::Ipv4View& ip) override;
+  void receive(core::RxFrame& frame, wire::Ipv4View ip) override;
   void receive_error(core::RxFrame& frame, const net::IcmpErrorInfo& error) override;
   void report(core::RxFrame& frame, const net::ReportedSegment& segment) override;
 
