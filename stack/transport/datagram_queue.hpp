@@ -35,9 +35,17 @@ class DatagramQueue {
 
   /// Copies the datagram in (the one payload copy of the receive path). False when full.
   bool push(core::Bytes data, Endpoint from) {
+    std::byte* at = reserve(data.size(), from);
+    if (at == nullptr) return false;
+    core::copy_bytes(at, data.data(), data.size());
+    return true;
+  }
+  /// Queues the record of an n-byte datagram from `from` and returns where its bytes go (the caller copies
+  /// them there before the next call), or nullptr when full. The copy can so be the caller's last act.
+  std::byte* reserve(std::size_t n, Endpoint from) {
     if (count_ == recs_.size()) [[unlikely]]
-      return false;
-    const std::size_t need = data.size() != 0 ? data.size() : 1;  // an empty datagram still takes a byte
+      return nullptr;
+    const std::size_t need = n != 0 ? n : 1;  // an empty datagram still takes a byte
     std::size_t off = 0;
     if (count_ != 0) {
       const std::size_t first = front_.offset;
@@ -45,24 +53,23 @@ class DatagramQueue {
         if (end_ + need <= arena_.size())
           off = end_;
         else if (need > first)
-          return false;
+          return nullptr;
       } else {  // wrapped: live bytes are [first, size) and [0, end_)
-        if (end_ + need > first) return false;
+        if (end_ + need > first) return nullptr;
         off = end_;
       }
     } else if (need > arena_.size()) [[unlikely]] {
-      return false;
+      return nullptr;
     }
-    core::copy_bytes(arena_.data() + off, data.data(), data.size());
-    const Record rec{from, static_cast<std::uint32_t>(off), static_cast<std::uint32_t>(data.size())};
+    const Record rec{from, static_cast<std::uint32_t>(off), static_cast<std::uint32_t>(n)};
     if (count_ == 0)
       front_ = rec;
     else
       recs_[wrap(head_ + count_)] = rec;
     ++count_;
-    bytes_ += data.size();
+    bytes_ += n;
     end_ = off + need;
-    return true;
+    return arena_.data() + off;
   }
   void pop() {
     bytes_ -= front_.len;

@@ -100,6 +100,8 @@ class UdpLayer final : public net::L4Handler {
   bool valid(UdpId id) const { return id < eps_.size() && eps_[id] != nullptr; }
 
  private:
+  /// receive() for the other datagrams: bad headers, closed ports, full queues, reports and traces.
+  [[gnu::noinline]] void receive_general(core::RxFrame& frame, wire::Ipv4View ip);
   struct Ep {
     Ep(const UdpConfig& c) : queue(c.queue_datagrams, c.queue_bytes) {}
     Endpoint local;

@@ -40,6 +40,14 @@ struct Side {
     auto& s = host.sockets();
     fd = s.socket(socket::kAfInet, socket::kSockDgram).value();
     EXPECT_TRUE(s.bind(fd, socket::SockAddrIn{wire::Ipv4Address::any(), kOpenPort}).ok());
+    // Port 8: connected to the peer's port. Port 10: bound to our address only. Port 11: never read.
+    connected = s.socket(socket::kAfInet, socket::kSockDgram).value();
+    EXPECT_TRUE(s.bind(connected, socket::SockAddrIn{wire::Ipv4Address::any(), 8}).ok());
+    EXPECT_TRUE(s.connect(connected, socket::SockAddrIn{kPeer, kPeerPort}).ok());
+    const int bound_to_ours = s.socket(socket::kAfInet, socket::kSockDgram).value();
+    EXPECT_TRUE(s.bind(bound_to_ours, socket::SockAddrIn{kOurs, 10}).ok());
+    const int unread = s.socket(socket::kAfInet, socket::kSockDgram).value();
+    EXPECT_TRUE(s.bind(unread, socket::SockAddrIn{wire::Ipv4Address::any(), 11}).ok());
     // The peer's MAC is learnt from its ARP request: answers to it leave at once.
     nic.inject(test::arp_request(kPeerMac, kPeer, kOurs), now);
     nic.take_sent();
@@ -49,9 +57,10 @@ struct Side {
     std::vector<std::string> out;
     std::byte buf[2048];
     socket::SockAddrIn from{};
-    while (auto n = host.sockets().recvfrom(fd, buf, &from))
-      out.push_back(from.addr.to_string() + ":" + std::to_string(from.port) + " " +
-                    std::string(reinterpret_cast<const char*>(buf), *n));
+    for (const int s : {fd, connected})
+      while (auto n = host.sockets().recvfrom(s, buf, &from))
+        out.push_back(std::to_string(s) + " " + from.addr.to_string() + ":" + std::to_string(from.port) +
+                      " " + std::string(reinterpret_cast<const char*>(buf), *n));
     return out;
   }
 
@@ -59,7 +68,7 @@ struct Side {
   Host host;
   test::TestNic nic{kOurMac};
   CountingSink sink;
-  int fd = -1;
+  int fd = -1, connected = -1;
   core::Instant now = test::at_ms(1000);
 };
 
@@ -108,6 +117,14 @@ std::vector<std::pair<std::string, Frame>> frames() {
   v.emplace_back("tcp to no socket",
                  FrameBuilder().eth(kPeerMac, kOurMac).ipv4(kPeer, kOurs).tcp(1000, 80, 1, 0, 0x02).bytes());
   v.emplace_back("arp request", test::arp_request(kPeerMac, kPeer, kOurs));
+  v.emplace_back("to a connected socket from its peer", udp_to(kOurMac, kOurs, 8).bytes());
+  v.emplace_back("to a connected socket from another port",
+                 FrameBuilder().eth(kPeerMac, kOurMac).ipv4(kPeer, kOurs).udp(1, 8).payload("x").bytes());
+  v.emplace_back("to a socket bound to our address", udp_to(kOurMac, kOurs, 10).bytes());
+  v.emplace_back("subnet broadcast to a socket bound to our address",
+                 udp_to(kOurMac, test::ip("10.0.0.255"), 10).bytes());
+  // More than the queue holds (UdpConfig::queue_datagrams): the last ones are refused.
+  for (int i = 0; i < 130; ++i) v.emplace_back("to the unread socket", udp_to(kOurMac, kOurs, 11).bytes());
   v.emplace_back("runt frame", Frame(10));
   return v;
 }
@@ -131,9 +148,13 @@ TEST(ReceiveFastPath, AgreesWithTheGeneralPathOnEveryFrame) {
   EXPECT_GT(general.sink.events, 0u);
   EXPECT_EQ(fast.sink.events, 0u);
   // Delivered: to the open port plain, with a zero checksum, padded, with options, tagged, as a link
-  // multicast, to the subnet and the limited broadcast. Answered: the closed port and the unknown protocol.
-  EXPECT_EQ(fast.host.counters().get("udp.delivered"), 8u);
-  EXPECT_EQ(fast.host.counters().get("icmp.unreachable_tx"), 2u);
+  // multicast, to the subnet and the limited broadcast; to the connected socket from its peer, to the socket
+  // bound to our address; 128 to the unread socket. Answered: the closed port, the unknown protocol, and the
+  // connected socket's other port (no socket takes it). A subnet broadcast does not reach a socket bound to
+  // our unicast address, and is not answered.
+  EXPECT_EQ(fast.host.counters().get("udp.delivered"), 8u + 2u + 128u);
+  EXPECT_EQ(fast.host.counters().get("icmp.unreachable_tx"), 3u);
+  EXPECT_EQ(fast.host.counters().get("udp.drop.queue_full"), 2u);
 }
 
 }  // namespace
