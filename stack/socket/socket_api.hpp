@@ -109,6 +109,8 @@ class SocketApi {
   }
   /// sendto() off its fast path (a bad fd, a ping socket, a tracer installed). Out of line: the fast path
   /// then saves no registers.
+  /// recvfrom() for ping sockets, bad descriptors and tracing.
+  [[gnu::noinline]] SockResult<std::size_t> recvfrom_general(int fd, core::MutBytes out, SockAddrIn* from);
   [[gnu::noinline]] SockResult<std::size_t> sendto_traced(int fd, core::Bytes data, SockAddrIn to);
   [[gnu::cold, gnu::noinline]] void trace_call(std::string_view call, int fd, std::int64_t result,
                                                SockAddrIn addr) const;

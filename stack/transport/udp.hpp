@@ -142,9 +142,11 @@ inline core::Result<ReceivedDatagram, core::Errno> UdpLayer::recv_from(Handle h,
   if (ep.queue.empty()) return core::fail(core::Errno::EAGAIN_);
   const auto data = ep.queue.front_data();
   const std::size_t n = out.size() < data.size() ? out.size() : data.size();
-  core::copy_bytes(out.data(), data.data(), n);
   const ReceivedDatagram d{ep.queue.front().from, data.size(), n};
+  // Popped before the copy: its bytes stay in the arena until the next datagram is queued. Copied last,
+  // nothing is read back from memory after the byte stores (which may alias anything).
   ep.queue.pop();
+  core::copy_bytes(out.data(), data.data(), n);
   return d;
 }
 
