@@ -65,6 +65,16 @@ class Host {
   std::optional<core::Instant> next_deadline() const {
     return core::deadline_or_none(next_deadline_or_never());
   }
+  /// next_deadline_or_never() into `out` when no layer needs to compute it (true: no ARP resolution in
+  /// progress, no fragment held, the ARP cache's earliest expiry known: the usual case); false otherwise.
+  /// Inline and call-free: the simulator asks after every event, and a call there, however rare, would make
+  /// every event save registers.
+  bool cached_next_deadline(core::Instant& out) const {
+    core::Instant arp, ip;
+    if (!arp_.cached_next_deadline(arp) || !ipv4_.cached_next_deadline(ip)) return false;
+    out = std::min(arp, ip);
+    return true;
+  }
 
   void set_trace_sink(core::TraceSink* sink) { ctx_.tracer.set_sink(sink); }
   const core::Counters& counters() const { return ctx_.counters; }

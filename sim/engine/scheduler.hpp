@@ -191,10 +191,12 @@ inline void Scheduler::replace_dead_top(TimerId id, core::Instant at, EventTarge
   // The top is dead: usually the event being dispatched, whose handler is scheduling the next one. Taking its
   // place costs one sift instead of a pop and a push, and none when the new event is before the root's
   // children (kPastEnd where the heap has none), as the next hop of a small simulation usually is.
+  // `id` was just taken: its seq is above every entry's in the heap but kPastEnd's, whose time no event
+  // reaches. So the new key is below a child's exactly when its time is (a tie in time orders the child
+  // first), and the children are compared by time alone: two instructions each instead of four.
   const auto time = static_cast<std::uint64_t>(core::to_ns(at));
-  const Key key = Key{time} << 64 | id.seq;
   const Entry* c = &heap_[1];
-  if (key < c[0].key() && key < c[1].key() && key < c[2].key() && key < c[3].key()) {
+  if (time < c[0].time && time < c[1].time && time < c[2].time && time < c[3].time) {
     // Field by field, not an Entry built on the stack and copied: GCC copies it with 16-byte loads over its
     // 8- and 4-byte stores, which cannot be forwarded (a stall on every event).
     Entry& top = heap_[0];

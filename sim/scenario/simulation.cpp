@@ -357,20 +357,25 @@ std::optional<std::string> Simulation::build(const net::Topology& topo) {
 }
 
 namespace {
-// When a settled host's wake-up is due. An Instant (kNever: none), not an optional: this runs after every
-// event that reached the host.
-core::Instant wake_time(const Host& host, core::Instant now) {
-  const core::Instant next = host.next_deadline_or_never();
+// When a settled host's wake-up is due, its next deadline being `next`. An Instant (kNever: none), not an
+// optional: this runs after every event that reached the host.
+core::Instant wake_time(core::Instant next, core::Instant now) {
   return next <= now ? now + core::Duration(1) : next;  // advance(now) consumed what was due
+}
+core::Instant wake_time(const Host& host, core::Instant now) {
+  return wake_time(host.next_deadline_or_never(), now);
 }
 }  // namespace
 
 void Simulation::settle(core::Instant now) {
-  // The usual hosts (no apps, the wake-up where it was) with no call: a call in this loop would make every
-  // event save registers. From the first other host on, settle_from() does the work.
+  // The usual hosts (no apps, a next deadline known without computing it, the wake-up where it was) with no
+  // call: a call in this loop, even a rare one, would make every event save registers. From the first other
+  // host on, settle_from() does the work.
   for (std::size_t i = 0; i < dirty_count_; ++i) {
     HostNode& node = *dirty_[i];
-    if (!node.apps.empty() || wake_time(node.host, now) != node.wake_at) return settle_from(i, now);
+    core::Instant next;
+    if (!node.apps.empty() || !node.host.cached_next_deadline(next) || wake_time(next, now) != node.wake_at)
+      return settle_from(i, now);
     node.dirty = false;
   }
   dirty_count_ = 0;

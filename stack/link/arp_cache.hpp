@@ -43,6 +43,16 @@ class ArpCache {
     return core::deadline_or_none(next_deadline_or_never());
   }
   core::Instant next_deadline_or_never() const { return entries_.empty() ? core::kNever : earliest(); }
+  /// next_deadline_or_never() into `out` when it is known without recomputing it (true); false after a
+  /// change, until next_deadline_or_never() is asked once. Call-free, for callers that must not call.
+  bool cached_next_deadline(core::Instant& out) const {
+    if (entries_.empty()) {
+      out = core::kNever;
+      return true;
+    }
+    out = earliest_;
+    return !earliest_stale_;
+  }
   const std::vector<ArpEntry>& entries() const { return entries_; }
   std::size_t capacity() const { return capacity_; }
 

@@ -67,6 +67,11 @@ class ArpLayer final : public L3Handler {
   core::Instant next_deadline_or_never() const {
     return resolving_.empty() ? cache_.next_deadline_or_never() : next_deadline_resolving();
   }
+  /// next_deadline_or_never() into `out` when it needs no computing (true: no resolution in progress, the
+  /// cache's earliest expiry known); false otherwise. Call-free (see Host::cached_next_deadline).
+  bool cached_next_deadline(core::Instant& out) const {
+    return resolving_.empty() && cache_.cached_next_deadline(out);
+  }
   ArpCache& cache() { return cache_; }
   const ArpCache& cache() const { return cache_; }
   std::size_t pending() const { return pending_.size(); }

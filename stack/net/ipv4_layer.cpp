@@ -37,9 +37,15 @@ Ipv4Layer::Ipv4Layer(core::StackContext& ctx, link::ArpLayer& arp, Ipv4Config co
       next_ident_(static_cast<std::uint16_t>(ctx.rng.next())) {}
 
 void Ipv4Layer::set_interface(core::NicId nic, Ipv4Interface iface) {
-  if (ifaces_.size() <= nic.value) ifaces_.resize(nic.value + 1);
+  if (ifaces_.size() <= nic.value) {
+    ifaces_.resize(nic.value + 1);
+    link_broadcast_.resize(nic.value + 1, kNoLinkBroadcast);
+  }
   if (const auto& old = ifaces_[nic.value].addr) routes_.remove(*old, nic);
   ifaces_[nic.value] = iface;
+  // /31 and /32 have no broadcast address (RFC 3021).
+  link_broadcast_[nic.value] =
+      iface.addr && iface.addr->prefix < 31 ? iface.addr->broadcast().value : kNoLinkBroadcast;
   if (iface.addr) routes_.add(Route{*iface.addr, std::nullopt, nic, 0});
   local_.clear();
   for (const auto& i : ifaces_)
@@ -283,40 +289,22 @@ core::Result<void> Ipv4Layer::send(const Ipv4SendParams& p, core::PacketBuf&& pa
   } else {
     route = routes_.lookup(p.dst);
   }
-  return send_routed(p, route, std::move(payload), now);
+  return send_via(p, route, std::move(payload), now);
 }
 
-core::Result<void> Ipv4Layer::send_via(const Ipv4SendParams& p, const std::optional<RouteMatch>& route,
-                                       core::PacketBuf&& payload, core::Instant now) {
-  return send_routed(p, route, std::move(payload), now);
-}
-
-// Inlined into send() and send_via(): each keeps its one call down to ARP.
-[[gnu::always_inline]] inline core::Result<void> Ipv4Layer::send_routed(
-    const Ipv4SendParams& p, const std::optional<RouteMatch>& route, core::PacketBuf&& payload,
-    core::Instant now) {
-  bool link_broadcast = false;
+core::Result<void> Ipv4Layer::send_routed(const Ipv4SendParams& p, const std::optional<RouteMatch>& route,
+                                          core::PacketBuf&& payload, core::Instant now) {
   if (!route || route->nic.value >= ifaces_.size()) {
     ctx_.drop_tx(now, Layer::Ipv4, Reason::Ipv4NoRoute, &payload);
     return core::fail(Reason::Ipv4NoRoute);
   }
   const auto& iface = ifaces_[route->nic.value];
-  if (iface.addr && iface.addr->prefix < 31 && p.dst == iface.addr->broadcast())
-    link_broadcast = true;  // this link's
-  wire::Ipv4Header h;
-  h.tos = p.tos;
-  h.ident = next_ident_++;
-  h.dont_fragment = p.dont_fragment;
-  h.ttl = p.ttl;
-  h.protocol = p.protocol;
-  h.src = p.src.is_any() && iface.addr ? iface.addr->address : p.src;
-  h.dst = p.dst;
-  // Too long a datagram is refused by output(), which looks at the payload, not at this field.
-  h.total_length = static_cast<std::uint16_t>(std::min<std::size_t>(h.wire_size() + payload.size(), 0xffff));
-  return output(route->nic, route->next_hop, h, std::move(payload), now, link_broadcast);
+  const wire::Ipv4Header h = header_for(p, iface, payload.size());
+  return output(route->nic, route->next_hop, h, std::move(payload), now,
+                is_link_broadcast(p.dst, route->nic));
 }
 
-// Inlined into send() (and forward()): the header send() builds then stays in registers for emit().
+// Inlined into send_routed() (and forward()): the header it builds then stays in registers for emit().
 [[gnu::always_inline]] inline core::Result<void> Ipv4Layer::output(core::NicId nic,
                                                                    wire::Ipv4Address next_hop,
                                                                    const wire::Ipv4Header& base,

@@ -4,6 +4,7 @@
 // time exceeded), reassembles fragments, fragments sends to the route's MTU.
 #pragma once
 
+#include <algorithm>
 #include <array>
 #include <optional>
 #include <vector>
@@ -62,9 +63,10 @@ class Ipv4Layer final : public link::L3Handler {
   /// Ipv4FragmentNeeded (too big with DF), NicNoBuffer, ArpQueueFull.
   core::Result<void> send(const Ipv4SendParams& p, core::PacketBuf&& payload, core::Instant now);
   /// send() along `route`, routes().lookup(p.dst) done by the caller (nullopt: no route); p.nic is ignored.
-  /// A sender that needs the route's source address too looks it up once (UDP's send path).
-  core::Result<void> send_via(const Ipv4SendParams& p, const std::optional<RouteMatch>& route,
-                              core::PacketBuf&& payload, core::Instant now);
+  /// A sender that needs the route's source address too looks it up once (UDP's send path). Inline (below):
+  /// the usual datagram goes down to ARP within the sender's own call, its parameters constants there.
+  inline core::Result<void> send_via(const Ipv4SendParams& p, const std::optional<RouteMatch>& route,
+                                     core::PacketBuf&& payload, core::Instant now);
   /// ICMP errors about our own datagrams go to the transport that sent them.
   void deliver_error(core::RxFrame& frame, const IcmpErrorInfo& error);
   /// For a reporter (frame.report non-null) only: the transport header of the datagram an ICMP error quotes
@@ -79,6 +81,7 @@ class Ipv4Layer final : public link::L3Handler {
   }
   std::optional<core::Instant> next_deadline() const { return reassembler_.next_deadline(); }
   core::Instant next_deadline_or_never() const { return reassembler_.next_deadline_or_never(); }
+  bool cached_next_deadline(core::Instant& out) const { return reassembler_.cached_next_deadline(out); }
 
   RoutingTable& routes() { return routes_; }
   const RoutingTable& routes() const { return routes_; }
@@ -112,8 +115,28 @@ class Ipv4Layer final : public link::L3Handler {
 
  private:
   void advance_due(core::Instant now);
-  core::Result<void> send_routed(const Ipv4SendParams& p, const std::optional<RouteMatch>& route,
-                                 core::PacketBuf&& payload, core::Instant now);
+  /// send_via() for every datagram (drops, tracing, fragmentation). Out of line: see send_via().
+  [[gnu::noinline]] core::Result<void> send_routed(const Ipv4SendParams& p,
+                                                   const std::optional<RouteMatch>& route,
+                                                   core::PacketBuf&& payload, core::Instant now);
+  /// The header a send builds for `p` out of `iface` (the next ident taken), for a payload of `size` bytes.
+  wire::Ipv4Header header_for(const Ipv4SendParams& p, const Ipv4Interface& iface, std::size_t size) {
+    wire::Ipv4Header h;
+    h.tos = p.tos;
+    h.ident = next_ident_++;
+    h.dont_fragment = p.dont_fragment;
+    h.ttl = p.ttl;
+    h.protocol = p.protocol;
+    h.src = p.src.is_any() && iface.addr ? iface.addr->address : p.src;
+    h.dst = p.dst;
+    // Too long a datagram is refused by output(), which looks at the payload, not at this field.
+    h.total_length = static_cast<std::uint16_t>(std::min<std::size_t>(h.wire_size() + size, 0xffff));
+    return h;
+  }
+  /// Whether `dst` is the subnet broadcast of interface `nic`'s link (an interface that exists).
+  bool is_link_broadcast(wire::Ipv4Address dst, core::NicId nic) const {
+    return dst.value == link_broadcast_[nic.value];
+  }
   /// Fills frame.report with the IPv4 header at the start of `bytes` (only with frame.report). The frame,
   /// not only its report: a total length of 0 (TSO) is reported as the length of `bytes` on the wire.
   static void report_header(const core::RxFrame& frame, core::Bytes bytes);
@@ -137,6 +160,10 @@ class Ipv4Layer final : public link::L3Handler {
   Icmp* icmp_ = nullptr;
   std::array<L4Handler*, 256> table_{};
   std::vector<Ipv4Interface> ifaces_;
+  // Each interface's subnet broadcast address, or kNoLinkBroadcast (no address, or a /31 or /32): kept by
+  // set_interface, so that a send compares once instead of deriving it from the interface's address.
+  static constexpr std::uint64_t kNoLinkBroadcast = ~std::uint64_t{0};  // above every address
+  std::vector<std::uint64_t> link_broadcast_;
   // What is_local() accepts besides broadcast and multicast: every interface address and directed broadcast,
   // rebuilt by set_interface (the receive path scans this flat list, not the interfaces).
   std::vector<wire::Ipv4Address> local_;
@@ -144,5 +171,29 @@ class Ipv4Layer final : public link::L3Handler {
   Ipv4Reassembler reassembler_;
   std::uint16_t next_ident_;
 };
+
+inline core::Result<void> Ipv4Layer::send_via(const Ipv4SendParams& p, const std::optional<RouteMatch>& route,
+                                              core::PacketBuf&& payload, core::Instant now) {
+  // The usual datagram (a route, within the interface's MTU, no tracer) with no call but ARP's (a tail call
+  // in a sender that has nothing left to do). Anything else goes to send_routed() before anything is changed;
+  // it handles every datagram (inline, its calls to drop, trace or fragment would make every sender save
+  // registers).
+  if (!route || route->nic.value >= ifaces_.size() || ctx_.tracer.on()) [[unlikely]]
+    return send_routed(p, route, std::move(payload), now);
+  const auto& iface = ifaces_[route->nic.value];
+  // No options: the header is the minimum. Within the MTU, output() would neither fragment nor refuse it.
+  if (wire::kIpv4MinHeaderLen + payload.size() > iface.mtu) [[unlikely]]
+    return send_routed(p, route, std::move(payload), now);
+  // As output() sends a datagram within the MTU (ctx_.sent() counts; the tracer is off). The packet's
+  // fields first, the header's after: fewer values live at once.
+  const std::size_t size = payload.size();
+  payload.marks.transport = 0;
+  const core::MutBytes out = payload.push_front(wire::kIpv4MinHeaderLen);
+  payload.marks.net = 0;
+  header_for(p, iface, size).emit(out);
+  ctx_.counters.inc(core::Counter::Ipv4Tx);
+  return arp_.send_ipv4(route->nic, route->next_hop, std::move(payload), now,
+                        is_link_broadcast(p.dst, route->nic));
+}
 
 }  // namespace strata::net

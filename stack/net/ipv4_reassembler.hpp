@@ -96,6 +96,11 @@ class Ipv4Reassembler {
   core::Instant next_deadline_or_never() const {
     return earliest_ == core::kNever ? core::kNever : next_deadline_held();
   }
+  /// next_deadline_or_never() into `out` when it needs no computing (true: nothing held); false otherwise.
+  bool cached_next_deadline(core::Instant& out) const {
+    out = core::kNever;
+    return earliest_ == core::kNever;
+  }
   std::size_t datagrams_in_progress() const;
   std::size_t bytes_held() const { return bytes_held_; }
 

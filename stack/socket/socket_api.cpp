@@ -34,8 +34,8 @@ SockResult<int> SocketApi::socket(int domain, int type, int protocol) {
   std::size_t fd = 0;
   while (fd < slots_.size() && slots_[fd].used) ++fd;
   if (fd == slots_.size()) slots_.emplace_back();
-  slots_[fd] =
-      Slot{true, type, kind, *id, kind == Kind::Udp ? udp_.handle(*id) : transport::UdpLayer::Handle{}};
+  slots_[fd] = Slot{kind == Kind::Udp ? udp_.handle(*id) : transport::UdpLayer::Handle{}, *id,
+                    static_cast<std::int16_t>(type), true, kind};
   return traced("socket", static_cast<int>(fd), R(static_cast<int>(fd)));
 }
 

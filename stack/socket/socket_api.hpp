@@ -79,13 +79,16 @@ class SocketApi {
 
  private:
   enum class Kind : std::uint8_t { Udp, Ping };
+  // 16 bytes: slot()'s bound check divides the table's byte length by this size, a shift only for a power
+  // of two (poll, on every event, and each sendto and recvfrom check it).
   struct Slot {
-    bool used = false;
-    int type = 0;
-    Kind kind = Kind::Udp;
-    std::uint32_t endpoint = 0;       // a transport::UdpId or a transport::PingId, by kind
     transport::UdpLayer::Handle udp;  // the UDP endpoint's handle (kind Udp)
+    std::uint32_t endpoint = 0;       // a transport::UdpId or a transport::PingId, by kind
+    std::int16_t type = 0;            // kSockDgram (socket() refuses the rest)
+    bool used = false;
+    Kind kind = Kind::Udp;
   };
+  static_assert(sizeof(Slot) == 16);
   const Slot* slot(int fd) const {
     return fd >= 0 && static_cast<std::size_t>(fd) < slots_.size() && slots_[fd].used ? &slots_[fd] : nullptr;
   }
