@@ -11,7 +11,7 @@ std::optional<PacketBuf> PacketBuf::clone() const {
   if (!copy) return std::nullopt;
   auto out = copy->append(size());
   std::memcpy(out.data(), base_ + head_, size());
-  copy->marks = marks;
+  copy->marks_ = marks_;
   copy->id = id;
   return copy;
 }

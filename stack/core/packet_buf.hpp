@@ -36,10 +36,13 @@ namespace detail {
 /// All of a PacketBuf's state in one trivially copyable struct: moving a packet (at every layer and queue on
 /// the send path) is one block copy, not a copy field by field.
 struct PacketState {
-  LayerMarks marks;  // offsets relative to the current head
   PacketId id{};
 
  protected:
+  // Where each layer's header starts, as offsets from base_ (kNone: absent). Absolute, so that pushing a
+  // header moves nothing; marks() gives them relative to the head. Headers sit in the headroom and just
+  // after it, so an offset fits 16 bits.
+  LayerMarks marks_;
   BufferPool* pool_ = nullptr;
   std::byte* base_ = nullptr;
   // Slots are at most kLargeSlot bytes; the size class follows from the capacity.
@@ -74,11 +77,32 @@ class PacketBuf : public detail::PacketState {
   MutBytes bytes() { return {base_ + head_, size()}; }
   Bytes bytes() const { return {base_ + head_, size()}; }
 
+  /// Where each layer's header starts, relative to the head (kNone: absent), as traces show them.
+  LayerMarks marks() const {
+    const auto rel = [this](std::uint16_t m) {
+      return m == LayerMarks::kNone ? m : static_cast<std::uint16_t>(m - head_);
+    };
+    return {rel(marks_.link), rel(marks_.net), rel(marks_.transport), rel(marks_.payload)};
+  }
+  /// Marks the header of one layer (&LayerMarks::net, ...) as starting `offset` bytes after the head: a layer
+  /// marks its header as it pushes it, the headers below push theirs in front without moving the marks.
+  void set_mark(std::uint16_t LayerMarks::*layer, std::size_t offset = 0) {
+    assert(head_ + offset < LayerMarks::kNone);
+    marks_.*layer = static_cast<std::uint16_t>(head_ + offset);
+  }
+  /// All four marks, relative to the head as marks() gives them (a copy of another packet's).
+  void set_marks(const LayerMarks& m) {
+    for (auto layer : {&LayerMarks::link, &LayerMarks::net, &LayerMarks::transport, &LayerMarks::payload})
+      if (m.*layer == LayerMarks::kNone)
+        marks_.*layer = LayerMarks::kNone;
+      else
+        set_mark(layer, m.*layer);
+  }
+
   /// Grows the packet at the front by n bytes (a header) and returns them. Requires headroom() >= n.
   MutBytes push_front(std::size_t n) {
     assert(n <= head_);
     head_ -= static_cast<std::uint32_t>(n);
-    shift_marks(n);
     return {base_ + head_, n};
   }
   /// Drops n bytes from the front (a header consumed). Requires size() >= n.
@@ -110,14 +134,6 @@ class PacketBuf : public detail::PacketState {
   void reset_moved_from() {
     pool_ = nullptr;
     head_ = tail_ = 0;  // a moved-from packet is empty
-  }
-  // Adds n to every mark but kNone, without branches. Mark by mark, in 16-bit loads and stores: a layer sets
-  // a mark just before it pushes its header, and one 8-byte load of all four over that 2-byte store cannot
-  // be forwarded from it (a stall on every header pushed).
-  void shift_marks(std::size_t n) {
-    const auto d = static_cast<std::uint16_t>(n);
-    for (std::uint16_t* m : {&marks.link, &marks.net, &marks.transport, &marks.payload})
-      *m = static_cast<std::uint16_t>(*m + (*m != LayerMarks::kNone ? d : 0));
   }
 };
 

@@ -42,12 +42,12 @@ struct StackContext {
     counters.drop(r);
     if (tracer.on()) [[unlikely]]
       tracer.packet(now, layer, Dir::Tx, TraceKind::Drop, p ? p->id : PacketId{}, p ? p->bytes() : Bytes{},
-                    p ? p->marks : LayerMarks{}, r);
+                    p ? p->marks() : LayerMarks{}, r);
   }
   void sent(Instant now, Layer layer, Counter c, const PacketBuf& p, NicId nic = {}) {
     counters.inc(c);
     if (tracer.on()) [[unlikely]]
-      tracer.packet(now, layer, Dir::Tx, TraceKind::Send, p.id, p.bytes(), p.marks, Reason::None, nic);
+      tracer.packet(now, layer, Dir::Tx, TraceKind::Send, p.id, p.bytes(), p.marks(), Reason::None, nic);
   }
 };
 

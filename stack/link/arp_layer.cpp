@@ -80,7 +80,7 @@ void ArpLayer::send_arp(core::NicId nic, wire::ArpOp op, wire::MacAddress target
   p->id = ctx_.new_packet_id();
   wire::ArpPacket pkt{op, ethernet_.mac(nic), sender_ip, target_mac, target_ip};
   pkt.emit(p->append(wire::kArpLen));
-  p->marks.net = 0;
+  p->set_mark(&core::LayerMarks::net);
   ctx_.sent(now, Layer::Arp, op == wire::ArpOp::Request ? Counter::ArpRequestTx : Counter::ArpReplyTx, *p,
             nic);
   ctx_.counters.inc(Counter::ArpTx);
@@ -109,7 +109,7 @@ core::Result<void> ArpLayer::send_ipv4_other(core::NicId nic, wire::Ipv4Address 
   }
   ctx_.counters.inc(Counter::ArpQueued);
   if (ctx_.tracer.on()) [[unlikely]]
-    ctx_.tracer.packet(now, Layer::Arp, core::Dir::Tx, core::TraceKind::Queue, p.id, p.bytes(), p.marks,
+    ctx_.tracer.packet(now, Layer::Arp, core::Dir::Tx, core::TraceKind::Queue, p.id, p.bytes(), p.marks(),
                        Reason::None, nic);
   pending_.push_back(Pending{nic, next_hop, std::move(p)});
   const bool resolving = std::any_of(resolving_.begin(), resolving_.end(),
@@ -139,7 +139,7 @@ void ArpLayer::flush(core::NicId nic, wire::Ipv4Address ip, wire::MacAddress mac
       it = pending_.erase(it);
       if (ctx_.tracer.on()) [[unlikely]]
         ctx_.tracer.packet(now, Layer::Arp, core::Dir::Tx, core::TraceKind::Dequeue, pkt.id, pkt.bytes(),
-                           pkt.marks, Reason::None, nic);
+                           pkt.marks(), Reason::None, nic);
       (void)ethernet_.send(nic, mac, wire::ether_type::kIpv4, std::move(pkt), now);
     } else {
       ++it;

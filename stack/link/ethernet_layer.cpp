@@ -169,7 +169,7 @@ core::Result<void> EthernetLayer::send(core::NicId id, const wire::MacAddress& d
       [[unlikely]]
     return send_other(id, dst, type, std::move(p), now);
   wire::EthernetHeader::emit_untagged(p.push_front(wire::kEthernetHeaderLen), dst, a.mac, type);
-  p.marks.link = 0;
+  p.set_mark(&core::LayerMarks::link);
   // As the two ctx_.sent() calls of send_other() count it.
   ctx_.counters.inc(core::Counter::LinkTx);
   ctx_.counters.inc(core::Counter::NicTx);
@@ -185,7 +185,7 @@ core::Result<void> EthernetLayer::send_other(core::NicId id, const wire::MacAddr
       return core::fail(Reason::NicNoBuffer);
     }
     wire::EthernetHeader::emit_untagged(p.push_front(wire::kEthernetHeaderLen), dst, a.mac, type);
-    p.marks.link = 0;
+    p.set_mark(&core::LayerMarks::link);
   } else if (a.link != nic::LinkType::RawIpv4) {
     // Cooked captures are read-only: the stack cannot send on them.
     ctx_.drop_tx(now, Layer::Link, Reason::LinkUnsupportedType, &p);

@@ -45,7 +45,7 @@ void Icmp::receive(core::RxFrame& f, wire::Ipv4View ip) {
     std::memcpy(out.data(), body.data(), body.size());
     wire::Icmpv4Header h{wire::icmp_type::kEchoReply, 0, core::load_be32(body, 4)};
     h.emit_with_checksum(out);
-    p->marks.transport = 0;
+    p->set_mark(&core::LayerMarks::transport);
     ctx_.sent(f.now, Layer::Icmp, Counter::IcmpTx, *p);
     ctx_.counters.inc(Counter::IcmpEchoReplyTx);
     Ipv4SendParams sp;
@@ -142,7 +142,7 @@ bool Icmp::send_error(std::uint8_t type, std::uint8_t code, const wire::Ipv4View
   std::memcpy(out.data() + wire::kIcmpHeaderLen + header.size(), data.data(), quoted - header.size());
   wire::Icmpv4Header h{type, code, mtu};
   h.emit_with_checksum(out);
-  p->marks.transport = 0;
+  p->set_mark(&core::LayerMarks::transport);
   ctx_.sent(now, Layer::Icmp, Counter::IcmpTx, *p);
   ctx_.counters.inc(type == wire::icmp_type::kTimeExceeded ? Counter::IcmpTimeExceededTx
                                                            : Counter::IcmpUnreachableTx);
@@ -164,7 +164,7 @@ core::Result<void> Icmp::send_echo_request(wire::Ipv4Address dst, std::uint16_t 
   for (std::size_t i = 0; i < data_len; ++i) out[wire::kIcmpHeaderLen + i] = std::byte(i & 0xff);
   wire::Icmpv4Header h{wire::icmp_type::kEchoRequest, 0, (std::uint32_t{id} << 16) | seq};
   h.emit_with_checksum(out);
-  p->marks.transport = 0;
+  p->set_mark(&core::LayerMarks::transport);
   ctx_.sent(now, Layer::Icmp, Counter::IcmpTx, *p);
   Ipv4SendParams sp;
   sp.dst = dst;

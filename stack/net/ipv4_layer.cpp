@@ -317,9 +317,9 @@ core::Result<void> Ipv4Layer::send_routed(const Ipv4SendParams& p, const std::op
     // base.total_length is already this datagram's (callers set it): emitting base itself, not a modified
     // copy, spares a bulk copy of a struct just written field by field (a store-forwarding stall).
     assert(base.total_length == hlen + payload.size());
-    payload.marks.transport = 0;
+    payload.set_mark(&core::LayerMarks::transport);
     base.emit(payload.push_front(hlen));
-    payload.marks.net = 0;
+    payload.set_mark(&core::LayerMarks::net);
     ctx_.sent(now, Layer::Ipv4, Counter::Ipv4Tx, payload, nic);
     return arp_.send_ipv4(nic, next_hop, std::move(payload), now, link_broadcast);
   }
@@ -365,7 +365,7 @@ core::Result<void> Ipv4Layer::send_routed(const Ipv4SendParams& p, const std::op
     h.frag_offset = static_cast<std::uint16_t>((base.frag_offset * 8 + off) / 8);
     h.more_fragments = base.more_fragments || off + n < data.size();
     h.emit(frag->push_front(hlen));
-    frag->marks.net = 0;
+    frag->set_mark(&core::LayerMarks::net);
     ctx_.counters.inc(Counter::Ipv4FragmentTx);
     ctx_.sent(now, Layer::Ipv4, Counter::Ipv4Tx, *frag, nic);
     auto r = arp_.send_ipv4(nic, next_hop, std::move(*frag), now, link_broadcast);

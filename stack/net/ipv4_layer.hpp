@@ -187,9 +187,9 @@ inline core::Result<void> Ipv4Layer::send_via(const Ipv4SendParams& p, const std
   // As output() sends a datagram within the MTU (ctx_.sent() counts; the tracer is off). The packet's
   // fields first, the header's after: fewer values live at once.
   const std::size_t size = payload.size();
-  payload.marks.transport = 0;
+  payload.set_mark(&core::LayerMarks::transport);
   const core::MutBytes out = payload.push_front(wire::kIpv4MinHeaderLen);
-  payload.marks.net = 0;
+  payload.set_mark(&core::LayerMarks::net);
   header_for(p, iface, size).emit(out);
   ctx_.counters.inc(core::Counter::Ipv4Tx);
   return arp_.send_ipv4(route->nic, route->next_hop, std::move(payload), now,

@@ -35,7 +35,7 @@ core::Result<void> FaultInjector::transmit(core::PacketBuf&& frame, core::Instan
     if (copy) {
       auto out = copy->append(frame.size());
       std::memcpy(out.data(), std::as_const(frame).bytes().data(), frame.size());
-      copy->marks = frame.marks;
+      copy->set_marks(frame.marks());
       copy->id = frame.id;
       ++counters_.duplicated;
     } else {

@@ -176,8 +176,8 @@ core::Result<std::size_t, Errno> PingLayer::send_to(PingId id, core::Bytes messa
   const wire::Icmpv4Header h{wire::icmp_type::kEchoRequest, 0,
                              (std::uint32_t{ep.local.port} << 16) | request->echo_seq()};
   h.emit_with_checksum(out);
-  p->marks.transport = 0;
-  p->marks.payload = wire::kIcmpHeaderLen;
+  p->set_mark(&core::LayerMarks::transport);
+  p->set_mark(&core::LayerMarks::payload, wire::kIcmpHeaderLen);
   ctx_.sent(now, Layer::Icmp, Counter::IcmpTx, *p);
   net::Ipv4SendParams sp;
   sp.src = src;

@@ -205,8 +205,8 @@ core::Result<std::size_t, Errno> UdpLayer::send_to(UdpId id, core::Bytes data, E
                        core::LayerMarks{});
   wire::UdpHeader h{ep.local.port, to->port, static_cast<std::uint16_t>(out.size())};
   h.emit_with_payload(out, src, to->addr, data);
-  p->marks.transport = 0;
-  p->marks.payload = wire::kUdpHeaderLen;
+  p->set_mark(&core::LayerMarks::transport);
+  p->set_mark(&core::LayerMarks::payload, wire::kUdpHeaderLen);
   ctx_.sent(now, Layer::Udp, Counter::UdpTx, *p);
   net::Ipv4SendParams sp;
   sp.src = src;

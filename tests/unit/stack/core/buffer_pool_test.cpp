@@ -83,21 +83,21 @@ TEST(PacketBuf, PushFrontPrependsHeadersInPlace) {
   EXPECT_EQ(v[28], 0xdd);
 }
 
-TEST(PacketBuf, PushFrontShiftsLayerMarks) {
+TEST(PacketBuf, LayerMarksStayOnTheirHeadersAsHeadersArePushedInFront) {
   BufferPool pool(1, 0);
   auto p = pool.allocate(10);
   p->append(10);
-  p->marks.transport = 0;
-  p->marks.payload = 8;
+  p->set_mark(&core::LayerMarks::transport);
+  p->set_mark(&core::LayerMarks::payload, 8);
   p->push_front(20);
-  EXPECT_EQ(p->marks.transport, 20);
-  EXPECT_EQ(p->marks.payload, 28);
-  EXPECT_EQ(p->marks.net, LayerMarks::kNone);  // absent layers stay absent
-  p->marks.net = 0;
+  EXPECT_EQ(p->marks().transport, 20);
+  EXPECT_EQ(p->marks().payload, 28);
+  EXPECT_EQ(p->marks().net, LayerMarks::kNone);  // absent layers stay absent
+  p->set_mark(&core::LayerMarks::net);
   p->push_front(14);
-  EXPECT_EQ(p->marks.net, 14);
-  EXPECT_EQ(p->marks.transport, 34);
-  EXPECT_EQ(p->marks.link, LayerMarks::kNone);
+  EXPECT_EQ(p->marks().net, 14);
+  EXPECT_EQ(p->marks().transport, 34);
+  EXPECT_EQ(p->marks().link, LayerMarks::kNone);
 }
 
 TEST(PacketBuf, PullFrontAndTrimTo) {
@@ -237,8 +237,8 @@ TEST(PacketBuf, CloneCopiesBytesMarksAndIdIntoAnotherSlot) {
   auto p = pool.allocate(16, 64);
   fill(p->append(16), 0x42);
   p->push_front(14);
-  p->marks.link = 0;
-  p->marks.net = 14;
+  p->set_mark(&core::LayerMarks::link);
+  p->set_mark(&core::LayerMarks::net, 14);
   p->id = PacketId{77};
 
   auto c = p->clone();
@@ -247,9 +247,9 @@ TEST(PacketBuf, CloneCopiesBytesMarksAndIdIntoAnotherSlot) {
   EXPECT_NE(c->bytes().data(), p->bytes().data());
   EXPECT_EQ(to_vec(c->bytes()), to_vec(p->bytes()));
   EXPECT_EQ(c->headroom(), p->headroom());
-  EXPECT_EQ(c->marks.link, 0);
-  EXPECT_EQ(c->marks.net, 14);
-  EXPECT_EQ(c->marks.transport, LayerMarks::kNone);
+  EXPECT_EQ(c->marks().link, 0);
+  EXPECT_EQ(c->marks().net, 14);
+  EXPECT_EQ(c->marks().transport, LayerMarks::kNone);
   EXPECT_EQ(c->id, PacketId{77});
 
   fill(p->bytes(), 0x00);  // the copy is independent
