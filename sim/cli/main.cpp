@@ -1,10 +1,13 @@
 // SPDX-License-Identifier: MIT
 // The `strata` command (DESIGN.md §5): replay, run and step; live comes with its own issue.
 #include <cstdio>
+#include <exception>
 
 #include "sim/cli/commands.hpp"
 
-int main(int argc, char** argv) {
+namespace {
+
+int run_command(int argc, char** argv) {
   CLI::App app{"strata: a layered TCP/IP stack you can watch, replay captures through, and measure"};
   app.set_version_flag("--version", std::string("strata ") + STRATA_VERSION);
   app.require_subcommand(1);
@@ -23,4 +26,19 @@ int main(int argc, char** argv) {
   if (app.got_subcommand("run")) return run();
   if (app.got_subcommand("step")) return step();
   return 2;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  // Bad input is reported where it is found, with its exit status; an exception that gets this far is a
+  // failure of the run (memory exhausted, a bug): said on stderr, exit 1, not an abort.
+  try {
+    return run_command(argc, argv);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "strata: internal error: %s\n", e.what());
+  } catch (...) {
+    std::fprintf(stderr, "strata: internal error\n");
+  }
+  return 1;
 }

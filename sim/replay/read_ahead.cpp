@@ -22,7 +22,7 @@ std::size_t round_to_page(std::size_t n) {
 
 ReadAhead::ReadAhead(core::Bytes file, Config config)
     : base_(file.data()), len_(file.size()), window_(config.window), chunk_(round_to_page(config.chunk)) {
-  thread_ = std::jthread([this](std::stop_token stop) { run(stop); });
+  thread_ = std::jthread([this](const std::stop_token& stop) { run(stop); });
 }
 
 void ReadAhead::reader_at(std::uint64_t pos) {
@@ -38,7 +38,7 @@ ReadAhead::Done ReadAhead::done() const {
   return done_;
 }
 
-void ReadAhead::run(std::stop_token stop) {
+void ReadAhead::run(const std::stop_token& stop) {
   ::pthread_setname_np(::pthread_self(), "strata-readahd");  // so that it shows in perf and top
   const std::size_t page = page_size();
   std::size_t faulted = 0;   // [0, faulted) is faulted in, or behind the reader

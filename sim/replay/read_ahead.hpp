@@ -40,7 +40,7 @@ class ReadAhead {
   Done done() const;
 
  private:
-  void run(std::stop_token stop);
+  void run(const std::stop_token& stop);
 
   const std::byte* base_;
   const std::size_t len_, window_, chunk_;

@@ -107,11 +107,10 @@ std::unique_ptr<PcapReader> PcapReader::open(const std::string& path, std::strin
         }
       }
     }
-    if (stream != nullptr) {
-      ::close(fd);  // the mapping stays
-    } else if ((stream = ::fdopen(fd, "rb")) == nullptr) {
-      ::close(fd);
-    }
+    // A stream over the mapping needs no descriptor (the mapping stays); one from fdopen owns it.
+    const bool over_mapping = stream != nullptr;
+    if (!over_mapping) stream = ::fdopen(fd, "rb");
+    if (over_mapping || stream == nullptr) ::close(fd);
   }
   pcap* h = nullptr;
   if (stream != nullptr) {

@@ -34,7 +34,6 @@ using Kernel = std::uint64_t (*)(const std::byte* p, std::size_t n);
 
 using detail::add_ec;
 using detail::fold;
-using detail::kLittle;
 using detail::native_word;
 using detail::odd_byte;
 using detail::sum_scalar;
