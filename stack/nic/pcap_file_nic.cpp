@@ -80,10 +80,10 @@ struct PcapReader::Mapping {
   }
 };
 
-PcapReader::PcapReader() = default;
+PcapReader::PcapReader(Key) {}
 
 std::unique_ptr<PcapReader> PcapReader::open(const std::string& path, std::string& error) {
-  std::unique_ptr<PcapReader> r(new PcapReader());
+  auto r = std::make_unique<PcapReader>(Key{});
   char errbuf[PCAP_ERRBUF_SIZE] = {};
   // A regular file is mapped: libpcap still parses every record, but reads it in place (see the header).
   // Anything else (a FIFO, an empty file, a failed mapping) is read by libpcap through a stream on the same
@@ -232,7 +232,7 @@ std::unique_ptr<PcapWriter> PcapWriter::open(const std::string& path, std::strin
     pcap_close(dead);
     return nullptr;
   }
-  std::unique_ptr<PcapWriter> w(new PcapWriter());
+  auto w = std::make_unique<PcapWriter>(Key{});
   w->dead_ = dead;
   w->dumper_ = d;
   return w;

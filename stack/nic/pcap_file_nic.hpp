@@ -31,7 +31,12 @@ struct PcapRecord {
 };
 
 class PcapReader {
+  struct Key {  // only open() makes readers; the key lets it do so through std::make_unique
+    explicit Key() = default;
+  };
+
  public:
+  explicit PcapReader(Key);
   /// Opens a capture. On failure, returns nullptr and sets `error` to libpcap's message.
   static std::unique_ptr<PcapReader> open(const std::string& path, std::string& error);
   ~PcapReader();
@@ -61,7 +66,6 @@ class PcapReader {
 
  private:
   struct Mapping;  // the mapped file and the stdio stream over it (pcap_file_nic.cpp)
-  PcapReader();
   void report_progress();
   pcap* handle_ = nullptr;
   LinkType link_ = LinkType::Unsupported;
@@ -75,7 +79,14 @@ class PcapReader {
 };
 
 class PcapWriter {
+  struct Key {  // as PcapReader's
+    explicit Key() = default;
+  };
+
  public:
+  explicit PcapWriter(Key) {}
+  PcapWriter(const PcapWriter&) = delete;
+  PcapWriter& operator=(const PcapWriter&) = delete;
   /// Ethernet pcap with nanosecond timestamps. nullptr with `error` set on failure.
   static std::unique_ptr<PcapWriter> open(const std::string& path, std::string& error,
                                           LinkType link = LinkType::Ethernet);
@@ -84,7 +95,6 @@ class PcapWriter {
   void flush();
 
  private:
-  PcapWriter() = default;
   pcap* dead_ = nullptr;
   pcap_dumper* dumper_ = nullptr;
 };
