@@ -35,6 +35,7 @@
 #include "stack/wire/ipv4.hpp"
 #include "stack/wire/tcp.hpp"
 #include "stack/wire/udp.hpp"
+#include "tests/support/bytes.hpp"
 
 // GoogleTest prints addresses as text ("10.0.0.1", "02:00:00:00:00:01") instead of raw bytes.
 namespace strata::wire {
@@ -85,9 +86,6 @@ inline Frame pattern(std::size_t n, std::uint8_t start = 0) {
   Frame out(n);
   for (std::size_t i = 0; i < n; ++i) out[i] = std::byte(static_cast<std::uint8_t>(start + i));
   return out;
-}
-inline core::Bytes view(const Frame& f) {
-  return {f.data(), f.size()};
 }
 
 // IPv4 flags/fragment-offset word (the 16 bits at offset 6): ipv4(..., kDf) or ipv4(..., kMf | (1480 / 8)).

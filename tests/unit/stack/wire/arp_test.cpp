@@ -7,10 +7,15 @@
 #include <cstdint>
 #include <vector>
 
+#include "tests/support/bytes.hpp"
+
 namespace strata::wire {
 namespace {
 
 using core::Reason;
+using test::copy;
+using test::to_vec;
+using test::view;
 
 // bgp-4byte-asn.pcap frame 1, after the Ethernet header: who has 1.0.2.1? tell 1.0.2.2 (02:01:00:01:00:00).
 constexpr std::uint8_t kRequest[] = {
@@ -39,23 +44,6 @@ constexpr std::uint8_t kUnusualArp[] = {
     0x30, 0x30, 0x30, 0x30, 0x30, 0x30, 0x30, 0x30, 0x30, 0x30, 0x30, 0x30, 0x30, 0x30, 0x30,
     0x30, 0x30, 0x30, 0x30, 0x30, 0x30, 0x30, 0x30, 0x30, 0x30, 0x30, 0x30, 0x30, 0x30,
 };
-
-template <std::size_t N>
-core::Bytes view(const std::uint8_t (&a)[N]) {
-  return core::as_bytes(a, N);
-}
-core::Bytes view(const std::vector<std::uint8_t>& v) {
-  return core::as_bytes(v.data(), v.size());
-}
-std::vector<std::uint8_t> to_vec(core::Bytes b) {
-  std::vector<std::uint8_t> v;
-  for (auto x : b) v.push_back(static_cast<std::uint8_t>(x));
-  return v;
-}
-template <std::size_t N>
-std::vector<std::uint8_t> copy(const std::uint8_t (&a)[N]) {
-  return {a, a + N};
-}
 
 TEST(ArpView, ParsesKnownPacket) {
   auto arp = ArpView::parse(view(kRequest));

@@ -8,10 +8,14 @@
 #include <cstdint>
 #include <vector>
 
+#include "tests/support/bytes.hpp"
+
 namespace strata::wire {
 namespace {
 
 using core::Reason;
+using test::to_vec;
+using test::view;
 
 // bgp-4byte-asn.pcap frame 1: an untagged ARP request, broadcast, 42 bytes (no padding).
 constexpr std::uint8_t kPlainFrame[] = {
@@ -36,19 +40,6 @@ constexpr std::uint8_t kQinQFrame[] = {
     0xd2, 0x5a, 0xfb, 0x3f, 0xac, 0x15, 0x4f, 0x61, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0xac, 0x15,
     0x4f, 0x64, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
 };
-
-template <std::size_t N>
-core::Bytes view(const std::uint8_t (&a)[N]) {
-  return core::as_bytes(a, N);
-}
-core::Bytes view(const std::vector<std::uint8_t>& v) {
-  return core::as_bytes(v.data(), v.size());
-}
-std::vector<std::uint8_t> to_vec(core::Bytes b) {
-  std::vector<std::uint8_t> v;
-  for (auto x : b) v.push_back(static_cast<std::uint8_t>(x));
-  return v;
-}
 
 /// Two MAC addresses, then `types` (tag TPIDs each followed by a TCI of `tci`, the last one the payload
 /// type), then `payload` zero bytes.

@@ -9,11 +9,16 @@
 
 #include "stack/wire/ipv4.hpp"
 #include "stack/wire/udp.hpp"
+#include "tests/support/bytes.hpp"
 
 namespace strata::wire {
 namespace {
 
 using core::Reason;
+using test::copy;
+using test::mut;
+using test::to_vec;
+using test::view;
 
 // Linux `ping 127.0.0.1` (captured on loopback), the ICMP message: echo request id 0x7f41 seq 1,
 // checksum 0x1abe, 56 bytes of data (a timeval, then 0x10..0x37).
@@ -39,26 +44,6 @@ constexpr std::uint8_t kPortUnreachable[] = {
     0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x02, 0x01, 0x06, 0x00, 0x00,
     0x00, 0x00, 0x00, 0x49, 0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x16, 0xf7,
 };
-
-template <std::size_t N>
-core::Bytes view(const std::uint8_t (&a)[N]) {
-  return core::as_bytes(a, N);
-}
-core::Bytes view(const std::vector<std::uint8_t>& v) {
-  return core::as_bytes(v.data(), v.size());
-}
-std::vector<std::uint8_t> to_vec(core::Bytes b) {
-  std::vector<std::uint8_t> v;
-  for (auto x : b) v.push_back(static_cast<std::uint8_t>(x));
-  return v;
-}
-template <std::size_t N>
-std::vector<std::uint8_t> copy(const std::uint8_t (&a)[N]) {
-  return {a, a + N};
-}
-core::MutBytes mut(std::vector<std::uint8_t>& v) {
-  return std::as_writable_bytes(std::span(v));
-}
 
 TEST(Icmpv4View, ParsesKnownPacket) {
   auto icmp = Icmpv4View::parse(view(kEchoRequest));

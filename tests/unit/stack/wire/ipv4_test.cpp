@@ -8,11 +8,16 @@
 #include <vector>
 
 #include "stack/wire/checksum.hpp"
+#include "tests/support/bytes.hpp"
 
 namespace strata::wire {
 namespace {
 
 using core::Reason;
+using test::copy;
+using test::mut;
+using test::to_vec;
+using test::view;
 
 // dhcp-rfc4388.pcap frame 2, after Ethernet: ICMP echo request 10.40.2.3 -> 10.30.4.4, DF, TTL 64,
 // id 0x61b4, header checksum 0xbecc (good), total length 48.
@@ -36,26 +41,6 @@ constexpr std::uint8_t kFragmentHeader[] = {
     0x45, 0x00, 0x05, 0xdc, 0x02, 0x3d, 0x60, 0xb9, 0xfe, 0x11,
     0x2b, 0x45, 0x83, 0x97, 0x01, 0x92, 0x83, 0x97, 0x20, 0x15,
 };
-
-template <std::size_t N>
-core::Bytes view(const std::uint8_t (&a)[N]) {
-  return core::as_bytes(a, N);
-}
-core::Bytes view(const std::vector<std::uint8_t>& v) {
-  return core::as_bytes(v.data(), v.size());
-}
-std::vector<std::uint8_t> to_vec(core::Bytes b) {
-  std::vector<std::uint8_t> v;
-  for (auto x : b) v.push_back(static_cast<std::uint8_t>(x));
-  return v;
-}
-template <std::size_t N>
-std::vector<std::uint8_t> copy(const std::uint8_t (&a)[N]) {
-  return {a, a + N};
-}
-core::MutBytes mut(std::vector<std::uint8_t>& v) {
-  return std::as_writable_bytes(std::span(v));
-}
 
 TEST(Ipv4View, ParsesKnownPacket) {
   auto ip = Ipv4View::parse(view(kPacket));

@@ -7,10 +7,14 @@
 #include <cstdint>
 #include <vector>
 
+#include "tests/support/bytes.hpp"
+
 namespace strata::wire {
 namespace {
 
 using core::Reason;
+using test::to_vec;
+using test::view;
 
 // mptcp-v1.pcap frame 1 (tcpdump tests, LINUX_SLL): packet type 0 (to us), ARPHRD_ETHER, 6-byte address
 // 32:32:87:aa:04:02, protocol IPv4; then a TCP SYN 10.0.1.1 -> 10.0.2.1. 80 bytes.
@@ -39,19 +43,6 @@ constexpr std::uint8_t kSll2Frame[] = {
     0x1b, 0x1c, 0x1d, 0x1e, 0x1f, 0x20, 0x21, 0x22, 0x23, 0x24, 0x25, 0x26, 0x27, 0x28, 0x29,
     0x2a, 0x2b, 0x2c, 0x2d, 0x2e, 0x2f, 0x30, 0x31, 0x32, 0x33, 0x34, 0x35, 0x36, 0x37,
 };
-
-template <std::size_t N>
-core::Bytes view(const std::uint8_t (&a)[N]) {
-  return core::as_bytes(a, N);
-}
-core::Bytes view(const std::vector<std::uint8_t>& v) {
-  return core::as_bytes(v.data(), v.size());
-}
-std::vector<std::uint8_t> to_vec(core::Bytes b) {
-  std::vector<std::uint8_t> v;
-  for (auto x : b) v.push_back(static_cast<std::uint8_t>(x));
-  return v;
-}
 
 TEST(SllView, ParsesKnownPacket) {
   auto sll = SllView::parse(view(kSllFrame));

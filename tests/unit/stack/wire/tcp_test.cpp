@@ -9,11 +9,16 @@
 
 #include "stack/wire/checksum.hpp"
 #include "stack/wire/ipv4.hpp"
+#include "tests/support/bytes.hpp"
 
 namespace strata::wire {
 namespace {
 
 using core::Reason;
+using test::copy;
+using test::mut;
+using test::to_vec;
+using test::view;
 
 // dns_tcp.pcap frame 1, the TCP segment: a Linux SYN 192.168.1.11:33779 -> 209.87.249.18:53, seq 603899916,
 // window 64240, checksum 0x0c41 (good); options mss 1460, sackOK, TS val 2044906138 ecr 0, nop, wscale 7.
@@ -51,26 +56,6 @@ constexpr std::uint8_t kDataSegment[] = {
 };
 constexpr Ipv4Address kDataSrc = Ipv4Address::from_octets(1, 1, 1, 1);
 constexpr Ipv4Address kDataDst = Ipv4Address::from_octets(2, 2, 2, 2);
-
-template <std::size_t N>
-core::Bytes view(const std::uint8_t (&a)[N]) {
-  return core::as_bytes(a, N);
-}
-core::Bytes view(const std::vector<std::uint8_t>& v) {
-  return core::as_bytes(v.data(), v.size());
-}
-std::vector<std::uint8_t> to_vec(core::Bytes b) {
-  std::vector<std::uint8_t> v;
-  for (auto x : b) v.push_back(static_cast<std::uint8_t>(x));
-  return v;
-}
-template <std::size_t N>
-std::vector<std::uint8_t> copy(const std::uint8_t (&a)[N]) {
-  return {a, a + N};
-}
-core::MutBytes mut(std::vector<std::uint8_t>& v) {
-  return std::as_writable_bytes(std::span(v));
-}
 
 core::Result<TcpOptions> parse_options(const std::vector<std::uint8_t>& o) {
   return TcpOptions::parse(view(o));

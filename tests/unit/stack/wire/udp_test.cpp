@@ -11,11 +11,15 @@
 
 #include "stack/wire/checksum.hpp"
 #include "stack/wire/ipv4.hpp"
+#include "tests/support/bytes.hpp"
 
 namespace strata::wire {
 namespace {
 
 using core::Reason;
+using test::copy;
+using test::mut;
+using test::view;
 
 // RADIUS-port1700.pcap frame 1, the UDP datagram: 127.0.0.1:42172 -> 127.0.0.1:1700, length 33,
 // checksum 0xcdcf (good), 25 bytes of RADIUS.
@@ -31,21 +35,6 @@ constexpr std::uint8_t kNoChecksumDatagram[] = {
     0x00, 0x1c, 0x00, 0x00, 0x01, 0x01, 0x00, 0x08, 0x00, 0x00, 0x00, 0x01,
     0x01, 0x07, 0x00, 0x0c, 0x00, 0x00, 0x00, 0x32, 0x00, 0x00, 0x00, 0x3c,
 };
-
-template <std::size_t N>
-core::Bytes view(const std::uint8_t (&a)[N]) {
-  return core::as_bytes(a, N);
-}
-core::Bytes view(const std::vector<std::uint8_t>& v) {
-  return core::as_bytes(v.data(), v.size());
-}
-template <std::size_t N>
-std::vector<std::uint8_t> copy(const std::uint8_t (&a)[N]) {
-  return {a, a + N};
-}
-core::MutBytes mut(std::vector<std::uint8_t>& v) {
-  return std::as_writable_bytes(std::span(v));
-}
 
 TEST(UdpView, ParsesKnownPacket) {
   auto udp = UdpView::parse(view(kDatagram));
