@@ -16,6 +16,8 @@
 
 #include "stack/core/packet_buf.hpp"
 #include "stack/nic/queue_nic.hpp"
+#include "tests/support/bytes.hpp"
+#include "tests/support/repo_root.hpp"
 #include "tests/support/temp_dir.hpp"
 
 namespace strata::nic {
@@ -23,15 +25,13 @@ namespace {
 
 namespace fs = std::filesystem;
 using Bytes = std::vector<std::byte>;
+using test::repo_root;
+using test::view;
 
 /// The tcpdump test captures (STRATA_CORPUS_DIR overrides the shared location).
 fs::path corpus_dir() {
   if (const char* d = std::getenv("STRATA_CORPUS_DIR")) return d;
   return "/work/shared/corpus/tcpdump-tests";
-}
-/// The repository root, from this file's path (tests/unit/stack/nic/).
-fs::path repo_root() {
-  return fs::path(__FILE__).parent_path().parent_path().parent_path().parent_path().parent_path();
 }
 
 #define REQUIRE_FILE(path)                                                      \
@@ -74,9 +74,6 @@ Bytes frame_bytes(std::size_t n, std::uint8_t seed) {
   Bytes b(n);
   for (std::size_t i = 0; i < n; ++i) b[i] = std::byte(static_cast<std::uint8_t>(seed + i * 3));
   return b;
-}
-core::Bytes view(const Bytes& b) {
-  return {b.data(), b.size()};
 }
 
 // ---- writing and reading back ----

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "stack/nic/pcap_file_nic.hpp"
+#include "tests/support/repo_root.hpp"
 #include "tests/support/temp_dir.hpp"
 
 namespace strata::nic {
@@ -22,10 +23,7 @@ namespace {
 
 namespace fs = std::filesystem;
 using Bytes = std::vector<std::byte>;
-
-fs::path repo_root() {
-  return fs::path(__FILE__).parent_path().parent_path().parent_path().parent_path().parent_path();
-}
+using test::repo_root;
 
 struct Rec {
   Bytes data;

@@ -16,6 +16,7 @@
 
 #include "stack/core/packet_buf.hpp"
 #include "stack/nic/queue_nic.hpp"
+#include "tests/support/bytes.hpp"
 #include "tests/support/temp_dir.hpp"
 
 namespace strata::nic {
@@ -23,6 +24,7 @@ namespace {
 
 namespace fs = std::filesystem;
 using Frame = std::vector<std::byte>;
+using test::view;
 
 const wire::MacAddress kMac{{0x02, 0x00, 0x00, 0x00, 0x00, 0x01}};
 
@@ -36,9 +38,6 @@ Frame ethernet_frame(std::size_t n, std::uint8_t seed) {
   f[13] = std::byte{0xb5};
   for (std::size_t i = 14; i < n; ++i) f[i] = std::byte(static_cast<std::uint8_t>(seed + i));
   return f;
-}
-core::Bytes view(const Frame& f) {
-  return {f.data(), f.size()};
 }
 
 class PcapTapTest : public ::testing::Test {
