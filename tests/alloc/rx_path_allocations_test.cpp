@@ -13,17 +13,18 @@
 #include "stack/nic/queue_nic.hpp"
 #include "tests/support/counting_allocator.hpp"
 #include "tests/support/frame_builder.hpp"
+#include "tests/support/test_addresses.hpp"
 
 namespace strata {
 namespace {
 
 using test::allocations;
 using test::FrameBuilder;
+using test::kOurIp;
+using test::kOurMac;
+using test::kPeerIp;
+using test::kPeerMac;
 
-const wire::MacAddress kOurMac = test::mac("02:00:00:00:00:01");
-const wire::MacAddress kPeerMac = test::mac("02:00:00:00:00:02");
-const wire::Ipv4Address kOurs = test::ip("10.0.0.1");
-const wire::Ipv4Address kPeer = test::ip("10.0.0.2");
 constexpr int kWarmup = 64;
 constexpr int kIterations = 1000;
 
@@ -31,7 +32,7 @@ constexpr int kIterations = 1000;
 test::Frame udp_to_port_7(std::size_t payload) {
   return FrameBuilder()
       .eth(kPeerMac, kOurMac)
-      .ipv4(kPeer, kOurs)
+      .ipv4(kPeerIp, kOurIp)
       .udp(40000, 7)
       .payload(test::pattern(payload))
       .bytes();
@@ -41,7 +42,7 @@ test::Frame udp_to_port_7(std::size_t payload) {
 test::Frame echo_reply() {
   return FrameBuilder()
       .eth(kPeerMac, kOurMac)
-      .ipv4(kPeer, kOurs)
+      .ipv4(kPeerIp, kOurIp)
       .icmp_echo_reply(0x77, 1)
       .payload(test::pattern(56))
       .bytes();
@@ -108,7 +109,7 @@ template <class N>
 struct Rig {
   Rig() : host(core::HostId{1}, HostConfig{}, pool) {
     id = host.attach(nic, InterfaceConfig{test::cidr("10.0.0.1/24"), std::nullopt, false});
-    feed(test::arp_request(kPeerMac, kPeer, kOurs));
+    feed(test::arp_request(kPeerMac, kPeerIp, kOurIp));
     drain();
   }
   RxOutcome feed(const test::Frame& f) { return host.handle_frame(id, test::view(f), now); }
@@ -221,7 +222,7 @@ TEST(RxPathAllocations, QueuedUdpDatagramsAllocateNothing) {
 }
 
 test::Frame echo_request() {
-  return test::icmp_echo_request(kPeerMac, kOurMac, kPeer, kOurs, 0x77, 1, test::view(test::pattern(56)));
+  return test::icmp_echo_request(kPeerMac, kOurMac, kPeerIp, kOurIp, 0x77, 1, test::view(test::pattern(56)));
 }
 
 TEST(RxPathAllocations, IcmpEchoRequestAllocatesNothing) {
@@ -234,7 +235,7 @@ TEST(RxPathAllocations, IcmpEchoRequestAllocatesNothing) {
 TEST(RxPathAllocations, ArpRequestForOurAddressAllocatesNothing) {
   STRATA_REQUIRE_COUNTING();
   Rig<RingNic> r;
-  EXPECT_EQ(allocations_answering(r, test::arp_request(kPeerMac, kPeer, kOurs)), 0u);
+  EXPECT_EQ(allocations_answering(r, test::arp_request(kPeerMac, kPeerIp, kOurIp)), 0u);
   EXPECT_EQ(r.host.counters().get("arp.reply_tx"), static_cast<std::uint64_t>(kWarmup + kIterations + 1));
 }
 
@@ -249,7 +250,7 @@ TEST(QueueNicAllocations, IcmpEchoRequestThroughQueueNicAllocatesNothing) {
 TEST(QueueNicAllocations, ArpRequestThroughQueueNicAllocatesNothing) {
   STRATA_REQUIRE_COUNTING();
   Rig<nic::QueueNic> r;
-  EXPECT_EQ(allocations_answering(r, test::arp_request(kPeerMac, kPeer, kOurs)), 0u);
+  EXPECT_EQ(allocations_answering(r, test::arp_request(kPeerMac, kPeerIp, kOurIp)), 0u);
 }
 
 // Echo replies no ping socket claims: Icmp keeps them in a core::BoundedQueue<EchoReply> (max_echo_replies).
@@ -296,7 +297,7 @@ TEST(RxPathAllocations, PingSocketRoundTripAllocatesNothing) {
   const auto reply = echo_reply();
   std::array<std::byte, 2048> buf{};
   auto once = [&] {
-    ASSERT_TRUE(s.sendto(fd, request, socket::SockAddrIn{kPeer, 0}));
+    ASSERT_TRUE(s.sendto(fd, request, socket::SockAddrIn{kPeerIp, 0}));
     EXPECT_EQ(r.drain(), 1u);
     r.feed(reply);
     ASSERT_TRUE(s.recv(fd, buf));
@@ -325,25 +326,30 @@ TEST(RxPathAllocations, DroppedFramesAllocateNothing) {
   const std::vector<test::Frame> frames = {
       FrameBuilder()
           .eth(kPeerMac, kOurMac)
-          .ipv4(kPeer, kOurs)
+          .ipv4(kPeerIp, kOurIp)
           .udp(1, 7)
           .udp_bad_checksum()
           .payload("x")
           .bytes(),
       FrameBuilder()
           .eth(kPeerMac, kOurMac)
-          .ipv4(kPeer, kOurs)
+          .ipv4(kPeerIp, kOurIp)
           .udp(1, 7)
           .payload("x")
           .ip_bad_checksum()
           .bytes(),
       FrameBuilder()
           .eth(kPeerMac, test::mac("02:00:00:00:00:99"))
-          .ipv4(kPeer, kOurs)
+          .ipv4(kPeerIp, kOurIp)
           .udp(1, 7)
           .payload("x")
           .bytes(),
-      FrameBuilder().eth(kPeerMac, kOurMac).ipv4(kPeer, test::ip("10.9.9.9")).udp(1, 7).payload("x").bytes(),
+      FrameBuilder()
+          .eth(kPeerMac, kOurMac)
+          .ipv4(kPeerIp, test::ip("10.9.9.9"))
+          .udp(1, 7)
+          .payload("x")
+          .bytes(),
       FrameBuilder().eth(kPeerMac, kOurMac, 0x86dd).payload("not ipv6 really").bytes(),
       test::Frame(10, std::byte{0}),
   };
@@ -360,7 +366,7 @@ TEST(RxPathAllocations, ClosedPortAllocatesNothing) {
   // Port unreachable goes out as often as the ICMP rate limit lets it.
   Rig<RingNic> r;
   const auto frame =
-      FrameBuilder().eth(kPeerMac, kOurMac).ipv4(kPeer, kOurs).udp(40000, 9).payload("x").bytes();
+      FrameBuilder().eth(kPeerMac, kOurMac).ipv4(kPeerIp, kOurIp).udp(40000, 9).payload("x").bytes();
   for (int i = 0; i < kWarmup; ++i) {
     r.feed(frame);
     r.drain();
@@ -385,7 +391,7 @@ TEST(RxPathAllocations, FragmentedDatagramAllocatesNothing) {
   for (std::uint16_t ident = 1; ident <= 4; ++ident)
     datagrams.push_back(FrameBuilder()
                             .eth(kPeerMac, kOurMac)
-                            .ipv4(kPeer, kOurs, test::kAutoProto, 64, ident)
+                            .ipv4(kPeerIp, kOurIp, test::kAutoProto, 64, ident)
                             .udp(40000, 7)
                             .payload(test::pattern(4000))
                             .fragments(1480));

@@ -11,6 +11,7 @@
 
 #include "stack/host.hpp"
 #include "tests/support/frame_builder.hpp"
+#include "tests/support/test_addresses.hpp"
 #include "tests/support/test_nic.hpp"
 
 namespace strata {
@@ -18,11 +19,11 @@ namespace {
 
 using test::Frame;
 using test::FrameBuilder;
+using test::kOurIp;
+using test::kOurMac;
+using test::kPeerIp;
+using test::kPeerMac;
 
-const wire::MacAddress kOurMac = test::mac("02:00:00:00:00:01");
-const wire::MacAddress kPeerMac = test::mac("02:00:00:00:00:02");
-const wire::Ipv4Address kOurs = test::ip("10.0.0.1");
-const wire::Ipv4Address kPeer = test::ip("10.0.0.2");
 constexpr std::uint16_t kOpenPort = 7;
 constexpr std::uint16_t kPeerPort = 40000;
 
@@ -43,13 +44,13 @@ struct Side {
     // Port 8: connected to the peer's port. Port 10: bound to our address only. Port 11: never read.
     connected = s.socket(socket::kAfInet, socket::kSockDgram).value();
     EXPECT_TRUE(s.bind(connected, socket::SockAddrIn{wire::Ipv4Address::any(), 8}).ok());
-    EXPECT_TRUE(s.connect(connected, socket::SockAddrIn{kPeer, kPeerPort}).ok());
+    EXPECT_TRUE(s.connect(connected, socket::SockAddrIn{kPeerIp, kPeerPort}).ok());
     const int bound_to_ours = s.socket(socket::kAfInet, socket::kSockDgram).value();
-    EXPECT_TRUE(s.bind(bound_to_ours, socket::SockAddrIn{kOurs, 10}).ok());
+    EXPECT_TRUE(s.bind(bound_to_ours, socket::SockAddrIn{kOurIp, 10}).ok());
     const int unread = s.socket(socket::kAfInet, socket::kSockDgram).value();
     EXPECT_TRUE(s.bind(unread, socket::SockAddrIn{wire::Ipv4Address::any(), 11}).ok());
     // The peer's MAC is learnt from its ARP request: answers to it leave at once.
-    nic.inject(test::arp_request(kPeerMac, kPeer, kOurs), now);
+    nic.inject(test::arp_request(kPeerMac, kPeerIp, kOurIp), now);
     nic.take_sent();
   }
   /// Everything readable on the socket, one string per datagram, with its source.
@@ -74,57 +75,59 @@ struct Side {
 
 FrameBuilder udp_to(wire::MacAddress dst_mac, wire::Ipv4Address dst, std::uint16_t dport) {
   FrameBuilder b;
-  b.eth(kPeerMac, dst_mac).ipv4(kPeer, dst).udp(kPeerPort, dport).payload("datagram");
+  b.eth(kPeerMac, dst_mac).ipv4(kPeerIp, dst).udp(kPeerPort, dport).payload("datagram");
   return b;
 }
 
 /// Frames that take the fast paths and frames that leave them at each of their tests.
 std::vector<std::pair<std::string, Frame>> frames() {
   std::vector<std::pair<std::string, Frame>> v;
-  v.emplace_back("unicast udp to an open port", udp_to(kOurMac, kOurs, kOpenPort).bytes());
-  v.emplace_back("unicast udp to a closed port", udp_to(kOurMac, kOurs, 9).bytes());
-  v.emplace_back("udp with a zero checksum", udp_to(kOurMac, kOurs, kOpenPort).udp_no_checksum().bytes());
-  v.emplace_back("udp with a bad checksum", udp_to(kOurMac, kOurs, kOpenPort).udp_bad_checksum().bytes());
-  v.emplace_back("link broadcast to a closed port", udp_to(wire::MacAddress::broadcast(), kOurs, 9).bytes());
-  v.emplace_back("link multicast", udp_to(test::mac("01:00:5e:00:00:fb"), kOurs, kOpenPort).bytes());
-  v.emplace_back("another host's MAC", udp_to(test::mac("02:00:00:00:00:09"), kOurs, kOpenPort).bytes());
+  v.emplace_back("unicast udp to an open port", udp_to(kOurMac, kOurIp, kOpenPort).bytes());
+  v.emplace_back("unicast udp to a closed port", udp_to(kOurMac, kOurIp, 9).bytes());
+  v.emplace_back("udp with a zero checksum", udp_to(kOurMac, kOurIp, kOpenPort).udp_no_checksum().bytes());
+  v.emplace_back("udp with a bad checksum", udp_to(kOurMac, kOurIp, kOpenPort).udp_bad_checksum().bytes());
+  v.emplace_back("link broadcast to a closed port", udp_to(wire::MacAddress::broadcast(), kOurIp, 9).bytes());
+  v.emplace_back("link multicast", udp_to(test::mac("01:00:5e:00:00:fb"), kOurIp, kOpenPort).bytes());
+  v.emplace_back("another host's MAC", udp_to(test::mac("02:00:00:00:00:09"), kOurIp, kOpenPort).bytes());
   v.emplace_back("subnet broadcast", udp_to(kOurMac, test::ip("10.0.0.255"), kOpenPort).bytes());
   v.emplace_back("limited broadcast", udp_to(kOurMac, wire::Ipv4Address::broadcast(), kOpenPort).bytes());
   v.emplace_back("another host's address", udp_to(kOurMac, test::ip("10.0.0.9"), kOpenPort).bytes());
-  v.emplace_back("vlan tagged",
-                 FrameBuilder().eth(kPeerMac, kOurMac).vlan(5).ipv4(kPeer, kOurs).udp(kPeerPort, 7).bytes());
-  v.emplace_back("ip options", udp_to(kOurMac, kOurs, kOpenPort)
+  v.emplace_back(
+      "vlan tagged",
+      FrameBuilder().eth(kPeerMac, kOurMac).vlan(5).ipv4(kPeerIp, kOurIp).udp(kPeerPort, 7).bytes());
+  v.emplace_back("ip options", udp_to(kOurMac, kOurIp, kOpenPort)
                                    .ip_options({std::byte{1}, std::byte{1}, std::byte{1}, std::byte{0}})
                                    .bytes());
-  v.emplace_back("ip bad checksum", udp_to(kOurMac, kOurs, kOpenPort).ip_bad_checksum().bytes());
-  v.emplace_back("ip cut short", udp_to(kOurMac, kOurs, kOpenPort).ip_total_length(200).bytes());
-  v.emplace_back("ip padded", udp_to(kOurMac, kOurs, kOpenPort).pad_to(60).bytes());
-  v.emplace_back("ip version 6 header", udp_to(kOurMac, kOurs, kOpenPort).ip_version_ihl(0x65).bytes());
+  v.emplace_back("ip bad checksum", udp_to(kOurMac, kOurIp, kOpenPort).ip_bad_checksum().bytes());
+  v.emplace_back("ip cut short", udp_to(kOurMac, kOurIp, kOpenPort).ip_total_length(200).bytes());
+  v.emplace_back("ip padded", udp_to(kOurMac, kOurIp, kOpenPort).pad_to(60).bytes());
+  v.emplace_back("ip version 6 header", udp_to(kOurMac, kOurIp, kOpenPort).ip_version_ihl(0x65).bytes());
   v.emplace_back("first fragment", FrameBuilder()
                                        .eth(kPeerMac, kOurMac)
-                                       .ipv4(kPeer, kOurs, wire::ip_proto::kUdp, 64, 77, test::kMf)
+                                       .ipv4(kPeerIp, kOurIp, wire::ip_proto::kUdp, 64, 77, test::kMf)
                                        .payload(test::pattern(16))
                                        .bytes());
   v.emplace_back(
       "broadcast source",
-      FrameBuilder().eth(kPeerMac, kOurMac).ipv4(wire::Ipv4Address::broadcast(), kOurs).udp(1, 7).bytes());
+      FrameBuilder().eth(kPeerMac, kOurMac).ipv4(wire::Ipv4Address::broadcast(), kOurIp).udp(1, 7).bytes());
   v.emplace_back("multicast source",
-                 FrameBuilder().eth(kPeerMac, kOurMac).ipv4(test::ip("224.0.0.1"), kOurs).udp(1, 7).bytes());
+                 FrameBuilder().eth(kPeerMac, kOurMac).ipv4(test::ip("224.0.0.1"), kOurIp).udp(1, 7).bytes());
   v.emplace_back("unknown protocol",
-                 FrameBuilder().eth(kPeerMac, kOurMac).ipv4(kPeer, kOurs, 253).payload("x").bytes());
+                 FrameBuilder().eth(kPeerMac, kOurMac).ipv4(kPeerIp, kOurIp, 253).payload("x").bytes());
   v.emplace_back("icmp echo request",
-                 FrameBuilder().eth(kPeerMac, kOurMac).ipv4(kPeer, kOurs).icmp_echo_request(1, 2).bytes());
-  v.emplace_back("tcp to no socket",
-                 FrameBuilder().eth(kPeerMac, kOurMac).ipv4(kPeer, kOurs).tcp(1000, 80, 1, 0, 0x02).bytes());
-  v.emplace_back("arp request", test::arp_request(kPeerMac, kPeer, kOurs));
-  v.emplace_back("to a connected socket from its peer", udp_to(kOurMac, kOurs, 8).bytes());
+                 FrameBuilder().eth(kPeerMac, kOurMac).ipv4(kPeerIp, kOurIp).icmp_echo_request(1, 2).bytes());
+  v.emplace_back(
+      "tcp to no socket",
+      FrameBuilder().eth(kPeerMac, kOurMac).ipv4(kPeerIp, kOurIp).tcp(1000, 80, 1, 0, 0x02).bytes());
+  v.emplace_back("arp request", test::arp_request(kPeerMac, kPeerIp, kOurIp));
+  v.emplace_back("to a connected socket from its peer", udp_to(kOurMac, kOurIp, 8).bytes());
   v.emplace_back("to a connected socket from another port",
-                 FrameBuilder().eth(kPeerMac, kOurMac).ipv4(kPeer, kOurs).udp(1, 8).payload("x").bytes());
-  v.emplace_back("to a socket bound to our address", udp_to(kOurMac, kOurs, 10).bytes());
+                 FrameBuilder().eth(kPeerMac, kOurMac).ipv4(kPeerIp, kOurIp).udp(1, 8).payload("x").bytes());
+  v.emplace_back("to a socket bound to our address", udp_to(kOurMac, kOurIp, 10).bytes());
   v.emplace_back("subnet broadcast to a socket bound to our address",
                  udp_to(kOurMac, test::ip("10.0.0.255"), 10).bytes());
   // More than the queue holds (UdpConfig::queue_datagrams): the last ones are refused.
-  for (int i = 0; i < 130; ++i) v.emplace_back("to the unread socket", udp_to(kOurMac, kOurs, 11).bytes());
+  for (int i = 0; i < 130; ++i) v.emplace_back("to the unread socket", udp_to(kOurMac, kOurIp, 11).bytes());
   v.emplace_back("runt frame", Frame(10));
   return v;
 }

@@ -9,6 +9,7 @@
 
 #include "stack/socket/socket_api.hpp"
 #include "tests/support/frame_builder.hpp"
+#include "tests/support/test_addresses.hpp"
 #include "tests/support/test_nic.hpp"
 
 namespace {
@@ -155,9 +156,6 @@ TEST(ArpCache, NextDeadlineFollowsRefreshesExpiryAndEviction) {
 
 // ---- through a Host
 // ------------------------------------------------------------------------------------------
-
-const wire::MacAddress kOurMac = mac("02:00:00:00:00:01");
-const wire::Ipv4Address kOurIp = ip("10.0.0.1");
 
 class ArpCacheOnHost : public ::testing::Test {
  protected:

@@ -7,6 +7,7 @@
 
 #include "stack/socket/socket_api.hpp"
 #include "tests/support/frame_builder.hpp"
+#include "tests/support/test_addresses.hpp"
 #include "tests/support/test_nic.hpp"
 
 namespace {
@@ -17,11 +18,7 @@ using core::Layer;
 using core::Reason;
 using core::Verdict;
 
-const wire::MacAddress kOurMac = mac("02:00:00:00:00:01");
-const wire::MacAddress kPeerMac = mac("02:00:00:00:00:02");
-const wire::MacAddress kOtherMac = mac("02:00:00:00:00:99");
-const wire::Ipv4Address kOurIp = ip("10.0.0.1");
-const wire::Ipv4Address kPeerIp = ip("10.0.0.2");
+const wire::MacAddress kNotOurMac = mac("02:00:00:00:00:99");
 constexpr std::uint16_t kPort = 7000;
 
 class EthernetLayer : public ::testing::Test {
@@ -65,7 +62,7 @@ TEST_F(EthernetLayer, DeliversAFrameForOurMac) {
 }
 
 TEST_F(EthernetLayer, DropsAFrameForAnotherMac) {
-  auto out = nic_.inject(udp_to_us(kOtherMac).bytes(), at_ms(1));
+  auto out = nic_.inject(udp_to_us(kNotOurMac).bytes(), at_ms(1));
   EXPECT_EQ(out.layer, Layer::Link);
   EXPECT_EQ(out.verdict, Verdict::Drop);
   EXPECT_EQ(out.reason, Reason::LinkNotForUs);
@@ -78,7 +75,7 @@ TEST_F(EthernetLayer, AcceptsAnyMacWhenPromiscuous) {
   TestHost host(HostConfig::observer());
   TestNic nic(kOurMac);
   nic.attach(*host, iface("10.0.0.1/24"));
-  auto out = nic.inject(udp_to_us(kOtherMac).bytes(), at_ms(1));
+  auto out = nic.inject(udp_to_us(kNotOurMac).bytes(), at_ms(1));
   EXPECT_EQ(out.verdict, Verdict::Deliver);
   EXPECT_EQ(out.layer, Layer::Udp);
 }

@@ -11,6 +11,7 @@
 #include "stack/core/rx_report.hpp"
 #include "stack/socket/socket_api.hpp"
 #include "tests/support/frame_builder.hpp"
+#include "tests/support/test_addresses.hpp"
 #include "tests/support/test_nic.hpp"
 
 namespace {
@@ -23,11 +24,6 @@ using core::Layer;
 using core::Reason;
 using core::Verdict;
 
-const wire::MacAddress kOurMac = mac("02:00:00:00:00:01");
-const wire::MacAddress kOurMac1 = mac("02:00:00:00:01:01");
-const wire::MacAddress kPeerMac = mac("02:00:00:00:00:02");
-const wire::Ipv4Address kOurIp = ip("10.0.0.1");
-const wire::Ipv4Address kPeerIp = ip("10.0.0.2");
 constexpr std::uint16_t kClosedPort = 9999;
 
 class Icmp : public ::testing::Test {

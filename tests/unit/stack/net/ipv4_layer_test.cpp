@@ -12,6 +12,7 @@
 #include "stack/socket/socket_api.hpp"
 #include "stack/wire/checksum.hpp"
 #include "tests/support/frame_builder.hpp"
+#include "tests/support/test_addresses.hpp"
 #include "tests/support/test_nic.hpp"
 
 namespace {
@@ -24,14 +25,9 @@ using core::Layer;
 using core::Reason;
 using core::Verdict;
 
-const wire::MacAddress kOurMac = mac("02:00:00:00:00:01");
-const wire::MacAddress kOurMac1 = mac("02:00:00:00:01:01");
-const wire::MacAddress kPeerMac = mac("02:00:00:00:00:02");
 const wire::MacAddress kFarMac = mac("02:00:00:00:01:02");
 const wire::MacAddress kGatewayMac = mac("02:00:00:00:01:fe");
-const wire::Ipv4Address kOurIp = ip("10.0.0.1");
 const wire::Ipv4Address kOurIp1 = ip("10.0.1.1");
-const wire::Ipv4Address kPeerIp = ip("10.0.0.2");
 const wire::Ipv4Address kFarIp = ip("10.0.1.2");
 constexpr std::uint16_t kPort = 7000;
 

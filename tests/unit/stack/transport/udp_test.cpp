@@ -9,6 +9,7 @@
 
 #include "stack/host.hpp"
 #include "tests/support/frame_builder.hpp"
+#include "tests/support/test_addresses.hpp"
 #include "tests/support/test_nic.hpp"
 
 namespace strata::transport {
@@ -18,11 +19,11 @@ using core::Errno;
 using core::Reason;
 using test::Frame;
 using test::FrameBuilder;
+using test::kOurIp;
+using test::kOurMac;
+using test::kPeerIp;
+using test::kPeerMac;
 
-const wire::MacAddress kOurMac = test::mac("02:00:00:00:00:01");
-const wire::MacAddress kPeerMac = test::mac("02:00:00:00:00:02");
-const wire::Ipv4Address kOurs = test::ip("10.0.0.1");
-const wire::Ipv4Address kPeer = test::ip("10.0.0.2");
 const wire::Ipv4Address kOther = test::ip("10.0.0.3");
 constexpr std::uint16_t kPort = 7;
 constexpr std::uint16_t kPeerPort = 40000;
@@ -34,8 +35,8 @@ struct Rig {
   }
   /// The peer asks for our MAC: we learn its own, so what we send it goes out at once instead of waiting on
   /// ARP.
-  void learn_peer(wire::MacAddress m = kPeerMac, wire::Ipv4Address a = kPeer) {
-    nic.inject(test::arp_request(m, a, kOurs), now);
+  void learn_peer(wire::MacAddress m = kPeerMac, wire::Ipv4Address a = kPeerIp) {
+    nic.inject(test::arp_request(m, a, kOurIp), now);
     nic.take_sent();
   }
   UdpId bound(std::uint16_t port) {
@@ -54,8 +55,8 @@ struct Rig {
 };
 
 Frame datagram(std::string_view text, std::uint16_t sport = kPeerPort, std::uint16_t dport = kPort,
-               wire::Ipv4Address src = kPeer) {
-  return FrameBuilder().eth(kPeerMac, kOurMac).ipv4(src, kOurs).udp(sport, dport).payload(text).bytes();
+               wire::Ipv4Address src = kPeerIp) {
+  return FrameBuilder().eth(kPeerMac, kOurMac).ipv4(src, kOurIp).udp(sport, dport).payload(text).bytes();
 }
 
 std::string received(Rig& r, UdpId id, Endpoint* from = nullptr) {
@@ -82,7 +83,7 @@ TEST(Udp, DeliversADatagramToTheBoundEndpoint) {
   EXPECT_TRUE(r.host.udp().readable(id));
   Endpoint from;
   EXPECT_EQ(received(r, id, &from), "hello");
-  EXPECT_EQ(from, (Endpoint{kPeer, kPeerPort}));
+  EXPECT_EQ(from, (Endpoint{kPeerIp, kPeerPort}));
   EXPECT_EQ(received(r, id), "<EAGAIN>");
   EXPECT_EQ(r.nic.pending(), 0u);
 }
@@ -93,7 +94,7 @@ TEST(Udp, DropsADatagramWithABadChecksum) {
   const auto id = r.bound(kPort);
   const auto out = r.inject(FrameBuilder()
                                 .eth(kPeerMac, kOurMac)
-                                .ipv4(kPeer, kOurs)
+                                .ipv4(kPeerIp, kOurIp)
                                 .udp(kPeerPort, kPort)
                                 .udp_bad_checksum()
                                 .payload("x")
@@ -121,7 +122,7 @@ TEST(Udp, AcceptsAZeroChecksum) {  // RFC 768: zero means the sender computed no
   const auto id = r.bound(kPort);
   const auto out = r.inject(FrameBuilder()
                                 .eth(kPeerMac, kOurMac)
-                                .ipv4(kPeer, kOurs)
+                                .ipv4(kPeerIp, kOurIp)
                                 .udp(kPeerPort, kPort)
                                 .udp_no_checksum()
                                 .payload("nock")
@@ -136,7 +137,7 @@ TEST(Udp, DropsALengthBeyondTheIpPayload) {
   const auto id = r.bound(kPort);
   const auto out = r.inject(FrameBuilder()
                                 .eth(kPeerMac, kOurMac)
-                                .ipv4(kPeer, kOurs)
+                                .ipv4(kPeerIp, kOurIp)
                                 .udp(kPeerPort, kPort)
                                 .udp_length(8 + 6)
                                 .payload("abcde")
@@ -151,7 +152,7 @@ TEST(Udp, DropsALengthShorterThanTheHeader) {
   r.bound(kPort);
   r.inject(FrameBuilder()
                .eth(kPeerMac, kOurMac)
-               .ipv4(kPeer, kOurs)
+               .ipv4(kPeerIp, kOurIp)
                .udp(kPeerPort, kPort)
                .udp_length(7)
                .payload("ab")
@@ -164,7 +165,7 @@ TEST(Udp, DropsASegmentShorterThanTheHeader) {
   // Protocol 17 with 4 bytes of payload: not even a UDP header.
   const auto out = r.inject(FrameBuilder()
                                 .eth(kPeerMac, kOurMac)
-                                .ipv4(kPeer, kOurs, wire::ip_proto::kUdp)
+                                .ipv4(kPeerIp, kOurIp, wire::ip_proto::kUdp)
                                 .payload({1, 2, 3, 4})
                                 .bytes());
   EXPECT_EQ(out.reason, Reason::UdpTruncated);
@@ -178,7 +179,7 @@ TEST(Udp, UsesTheUdpLengthWhenShorterThanTheIpPayload) {
   // disagree).
   r.inject(FrameBuilder()
                .eth(kPeerMac, kOurMac)
-               .ipv4(kPeer, kOurs)
+               .ipv4(kPeerIp, kOurIp)
                .udp(kPeerPort, kPort)
                .udp_length(8 + 3)
                .udp_no_checksum()
@@ -192,7 +193,7 @@ TEST(Udp, IgnoresEthernetPadding) {
   const auto id = r.bound(kPort);
   r.inject(FrameBuilder()
                .eth(kPeerMac, kOurMac)
-               .ipv4(kPeer, kOurs)
+               .ipv4(kPeerIp, kOurIp)
                .udp(kPeerPort, kPort)
                .payload("hi")
                .pad_to(60)
@@ -217,8 +218,8 @@ TEST(Udp, ClosedPortAnswersIcmpPortUnreachable) {
   auto ip = test::parse_ipv4(frames[0]);
   ASSERT_TRUE(ip);
   EXPECT_TRUE(ip->checksum_ok());
-  EXPECT_EQ(ip->src(), kOurs);
-  EXPECT_EQ(ip->dst(), kPeer);
+  EXPECT_EQ(ip->src(), kOurIp);
+  EXPECT_EQ(ip->dst(), kPeerIp);
   auto icmp = test::parse_icmp(frames[0]);
   ASSERT_TRUE(icmp);
   EXPECT_TRUE(icmp->checksum_ok());
@@ -237,8 +238,8 @@ TEST(Udp, ClosedPortAnswersOnlyAfterArpResolvesThePeer) {
   auto frames = r.nic.take_sent();
   ASSERT_EQ(frames.size(), 1u);
   ASSERT_TRUE(test::is_arp_request(frames[0]));
-  EXPECT_EQ(test::parse_arp(frames[0])->target_ip(), kPeer);
-  r.inject(test::arp_reply(kPeerMac, kPeer, kOurMac, kOurs));
+  EXPECT_EQ(test::parse_arp(frames[0])->target_ip(), kPeerIp);
+  r.inject(test::arp_reply(kPeerMac, kPeerIp, kOurMac, kOurIp));
   frames = r.nic.take_sent();
   ASSERT_EQ(frames.size(), 1u);
   EXPECT_TRUE(test::is_icmp(frames[0], wire::icmp_type::kDestUnreachable, wire::icmp_code::kPortUnreachable));
@@ -249,7 +250,7 @@ TEST(Udp, LimitedBroadcastToAClosedPortIsNotAnswered) {
   r.learn_peer();
   const auto out = r.inject(FrameBuilder()
                                 .eth(kPeerMac, wire::MacAddress::broadcast())
-                                .ipv4(kPeer, wire::Ipv4Address::broadcast())
+                                .ipv4(kPeerIp, wire::Ipv4Address::broadcast())
                                 .udp(kPeerPort, 9999)
                                 .payload("anyone?")
                                 .bytes());
@@ -266,7 +267,7 @@ TEST(Udp, SubnetBroadcastToAClosedPortIsNotAnswered) {
   r.learn_peer();
   r.inject(FrameBuilder()
                .eth(kPeerMac, wire::MacAddress::broadcast())
-               .ipv4(kPeer, test::ip("10.0.0.255"))
+               .ipv4(kPeerIp, test::ip("10.0.0.255"))
                .udp(kPeerPort, 9999)
                .payload("anyone?")
                .bytes());
@@ -281,7 +282,7 @@ TEST(Udp, LinkBroadcastToAClosedPortIsNotAnswered) {
   r.learn_peer();
   r.inject(FrameBuilder()
                .eth(kPeerMac, wire::MacAddress::broadcast())
-               .ipv4(kPeer, kOurs)
+               .ipv4(kPeerIp, kOurIp)
                .udp(kPeerPort, 9999)
                .payload("anyone?")
                .bytes());
@@ -295,7 +296,7 @@ TEST(Udp, MulticastToAClosedPortIsNotAnswered) {
   r.learn_peer();
   r.inject(FrameBuilder()
                .eth(kPeerMac, test::mac("01:00:5e:00:00:fb"))
-               .ipv4(kPeer, test::ip("224.0.0.251"))
+               .ipv4(kPeerIp, test::ip("224.0.0.251"))
                .udp(5353, 5353)
                .payload("mdns")
                .bytes());
@@ -308,7 +309,7 @@ TEST(Udp, BroadcastReachesAnEndpointBoundToTheWildcardAddress) {
   const auto id = r.bound(kPort);
   r.inject(FrameBuilder()
                .eth(kPeerMac, wire::MacAddress::broadcast())
-               .ipv4(kPeer, wire::Ipv4Address::broadcast())
+               .ipv4(kPeerIp, wire::Ipv4Address::broadcast())
                .udp(kPeerPort, kPort)
                .payload("all")
                .bytes());
@@ -354,14 +355,14 @@ TEST(Udp, ConnectedEndpointReceivesOnlyFromItsPeer) {
   Rig r;
   r.learn_peer();
   const auto id = r.bound(kPort);
-  ASSERT_TRUE(r.host.udp().connect(id, Endpoint{kPeer, kPeerPort}));
+  ASSERT_TRUE(r.host.udp().connect(id, Endpoint{kPeerIp, kPeerPort}));
   r.inject(datagram("wrong port", kPeerPort + 1));
   r.inject(datagram("wrong host", kPeerPort, kPort, kOther));
   r.inject(datagram("right"));
   EXPECT_EQ(r.host.udp().queued(id), 1u);
   Endpoint from;
   EXPECT_EQ(received(r, id, &from), "right");
-  EXPECT_EQ(from, (Endpoint{kPeer, kPeerPort}));
+  EXPECT_EQ(from, (Endpoint{kPeerIp, kPeerPort}));
   // As on Linux, a datagram no socket matches is a closed port.
   EXPECT_EQ(r.counter("udp.drop.port_unreachable"), 2u);
 }
@@ -380,7 +381,7 @@ TEST(Udp, EndpointBoundToAnotherAddressDoesNotReceive) {
   EXPECT_FALSE(host.udp().readable(*id));
   nic0.inject(FrameBuilder()
                   .eth(kPeerMac, kOurMac)
-                  .ipv4(kPeer, test::ip("10.1.0.1"))
+                  .ipv4(kPeerIp, test::ip("10.1.0.1"))
                   .udp(kPeerPort, kPort)
                   .payload("x")
                   .bytes(),
@@ -392,15 +393,15 @@ TEST(Udp, SendsAValidDatagram) {
   Rig r;
   r.learn_peer();
   const auto id = r.bound(kPort);
-  auto n = r.host.udp().send_to(id, test::view(test::to_bytes("ping")), Endpoint{kPeer, kPeerPort}, r.now);
+  auto n = r.host.udp().send_to(id, test::view(test::to_bytes("ping")), Endpoint{kPeerIp, kPeerPort}, r.now);
   ASSERT_TRUE(n);
   EXPECT_EQ(*n, 4u);
   const auto frames = r.nic.take_sent();
   ASSERT_EQ(frames.size(), 1u);
   auto ip = test::parse_ipv4(frames[0]);
   ASSERT_TRUE(ip);
-  EXPECT_EQ(ip->src(), kOurs);
-  EXPECT_EQ(ip->dst(), kPeer);
+  EXPECT_EQ(ip->src(), kOurIp);
+  EXPECT_EQ(ip->dst(), kPeerIp);
   EXPECT_EQ(ip->ttl(), UdpConfig{}.ttl);
   auto udp = test::parse_udp(frames[0]);
   ASSERT_TRUE(udp);
@@ -409,7 +410,7 @@ TEST(Udp, SendsAValidDatagram) {
   EXPECT_EQ(udp->length(), 8u + 4u);
   ASSERT_TRUE(udp->check_length(ip->payload().size()));
   EXPECT_NE(udp->checksum(), 0u);
-  EXPECT_TRUE(udp->checksum_ok(kOurs, kPeer));
+  EXPECT_TRUE(udp->checksum_ok(kOurIp, kPeerIp));
   EXPECT_EQ(r.counter("udp.tx"), 1u);
 }
 
@@ -419,7 +420,7 @@ TEST(Udp, SendFromAnUnboundEndpointBindsAnEphemeralPort) {
   auto id = r.host.udp().open();
   ASSERT_TRUE(id);
   EXPECT_FALSE(r.host.udp().local(*id));
-  ASSERT_TRUE(r.host.udp().send_to(*id, {}, Endpoint{kPeer, kPeerPort}, r.now));
+  ASSERT_TRUE(r.host.udp().send_to(*id, {}, Endpoint{kPeerIp, kPeerPort}, r.now));
   auto local = r.host.udp().local(*id);
   ASSERT_TRUE(local);
   EXPECT_GE(local->port, 49152);
@@ -429,11 +430,11 @@ TEST(Udp, SendFromAnUnboundEndpointBindsAnEphemeralPort) {
 }
 
 /// An ICMP destination unreachable from the peer quoting `ours` (a frame we sent).
-Frame unreachable_about(const Frame& ours, std::uint8_t code, wire::Ipv4Address from = kPeer) {
+Frame unreachable_about(const Frame& ours, std::uint8_t code, wire::Ipv4Address from = kPeerIp) {
   const auto l3 = test::l3_of(ours);
   return FrameBuilder()
       .eth(kPeerMac, kOurMac)
-      .ipv4(from, kOurs)
+      .ipv4(from, kOurIp)
       .icmp(wire::icmp_type::kDestUnreachable, code)
       .payload(l3.first(28))
       .bytes();
@@ -443,7 +444,7 @@ TEST(Udp, PortUnreachableRefusesTheConnectedEndpointOnce) {
   Rig r;
   r.learn_peer();
   const auto id = r.bound(kPort);
-  ASSERT_TRUE(r.host.udp().connect(id, Endpoint{kPeer, kPeerPort}));
+  ASSERT_TRUE(r.host.udp().connect(id, Endpoint{kPeerIp, kPeerPort}));
   ASSERT_TRUE(r.host.udp().send_to(id, test::view(test::to_bytes("?")), std::nullopt, r.now));
   const auto sent = r.nic.take_sent();
   ASSERT_EQ(sent.size(), 1u);
@@ -459,7 +460,7 @@ TEST(Udp, HostUnreachableGivesEhostunreach) {
   Rig r;
   r.learn_peer();
   const auto id = r.bound(kPort);
-  ASSERT_TRUE(r.host.udp().connect(id, Endpoint{kPeer, kPeerPort}));
+  ASSERT_TRUE(r.host.udp().connect(id, Endpoint{kPeerIp, kPeerPort}));
   ASSERT_TRUE(r.host.udp().send_to(id, test::view(test::to_bytes("?")), std::nullopt, r.now));
   const auto sent = r.nic.take_sent();
   r.inject(unreachable_about(sent.at(0), wire::icmp_code::kHostUnreachable));
@@ -473,7 +474,7 @@ TEST(Udp, PortUnreachableIsIgnoredByAnUnconnectedEndpoint) {  // Linux reports i
   Rig r;
   r.learn_peer();
   const auto id = r.bound(kPort);
-  ASSERT_TRUE(r.host.udp().send_to(id, test::view(test::to_bytes("?")), Endpoint{kPeer, kPeerPort}, r.now));
+  ASSERT_TRUE(r.host.udp().send_to(id, test::view(test::to_bytes("?")), Endpoint{kPeerIp, kPeerPort}, r.now));
   const auto sent = r.nic.take_sent();
   r.inject(unreachable_about(sent.at(0), wire::icmp_code::kPortUnreachable));
   EXPECT_FALSE(r.host.udp().has_error(id));
@@ -484,7 +485,7 @@ TEST(Udp, PortUnreachableAboutAnotherPeerIsIgnored) {
   Rig r;
   r.learn_peer();
   const auto id = r.bound(kPort);
-  ASSERT_TRUE(r.host.udp().connect(id, Endpoint{kPeer, kPeerPort}));
+  ASSERT_TRUE(r.host.udp().connect(id, Endpoint{kPeerIp, kPeerPort}));
   // A datagram to some other destination from the same port (sendto on a connected socket).
   r.learn_peer(test::mac("02:00:00:00:00:03"), kOther);
   ASSERT_TRUE(r.host.udp().send_to(id, test::view(test::to_bytes("?")), Endpoint{kOther, 53}, r.now));
