@@ -12,6 +12,7 @@
 #include "stack/wire/icmpv4.hpp"
 #include "stack/wire/ipv4.hpp"
 #include "tests/support/host_pair.hpp"
+#include "tests/support/sock_result.hpp"
 
 namespace strata {
 namespace {
@@ -23,15 +24,12 @@ using socket::kPollIn;
 using socket::kSockDgram;
 using socket::SockAddrIn;
 using socket::SocketApi;
+using test::error_of;
 using test::HostPair;
+using test::ipv4_of;
+using test::kT0;
+using test::quiet;
 using namespace std::chrono_literals;
-
-const core::Instant kT0 = core::instant_from_ns(1'000'000'000);
-
-template <class T>
-Errno error_of(const socket::SockResult<T>& r) {
-  return r.ok() ? Errno::Ok : r.error();
-}
 
 std::vector<std::byte> pattern(std::size_t n, std::uint8_t seed = 0) {
   std::vector<std::byte> v(n);
@@ -46,20 +44,6 @@ std::vector<std::byte> echo_request(std::uint16_t seq, const std::vector<std::by
   core::store_be16(m.data() + 6, seq);
   std::copy(payload.begin(), payload.end(), m.begin() + wire::kIcmpHeaderLen);
   return m;
-}
-
-HostPair::Options quiet() {
-  HostPair::Options o;
-  o.announce = false;
-  return o;
-}
-
-std::optional<wire::Ipv4View> ipv4_of(const HostPair::WireFrame& f) {
-  auto eth = wire::EthernetView::parse(core::Bytes{f.bytes.data(), f.bytes.size()});
-  if (!eth || eth->type() != wire::ether_type::kIpv4) return std::nullopt;
-  auto ip = wire::Ipv4View::parse(eth->payload());
-  if (!ip) return std::nullopt;
-  return *ip;
 }
 
 /// One received ICMP message and who sent it.

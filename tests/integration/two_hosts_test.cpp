@@ -19,39 +19,26 @@ using socket::kAfInet;
 using socket::kSockDgram;
 using socket::SockAddrIn;
 using test::HostPair;
+using test::ipv4_of;
+using test::kT0;
+using test::quiet;
 using namespace std::chrono_literals;
 
 constexpr std::uint16_t kEchoPort = 7;
-const core::Instant kT0 = core::instant_from_ns(1'000'000'000);
 
 core::Bytes bytes_of(const std::string& s) {
   return std::as_bytes(std::span<const char>(s.data(), s.size()));
 }
-std::vector<std::byte> pattern(std::size_t n, std::uint8_t seed = 0) {
+std::vector<std::byte> udp_payload(std::size_t n, std::uint8_t seed = 0) {
   std::vector<std::byte> v(n);
   for (std::size_t i = 0; i < n; ++i) v[i] = std::byte(static_cast<std::uint8_t>(seed + i * 13 + (i >> 8)));
   return v;
-}
-
-HostPair::Options quiet() {
-  HostPair::Options o;
-  o.announce = false;
-  return o;
 }
 
 std::optional<wire::MacAddress> cached(Host& h, wire::Ipv4Address ip) {
   for (const auto& e : h.arp().cache().entries())
     if (e.ip == ip) return e.mac;
   return std::nullopt;
-}
-
-/// The IPv4 view of a carried Ethernet frame, or nullopt when it is not IPv4.
-std::optional<wire::Ipv4View> ipv4_of(const HostPair::WireFrame& f) {
-  auto eth = wire::EthernetView::parse(core::Bytes{f.bytes.data(), f.bytes.size()});
-  if (!eth || eth->type() != wire::ether_type::kIpv4) return std::nullopt;
-  auto ip = wire::Ipv4View::parse(eth->payload());
-  if (!ip) return std::nullopt;
-  return *ip;
 }
 
 // ---- ARP and ping ----
@@ -319,7 +306,7 @@ TEST_P(UdpFragments, LargeDatagramArrivesWholeAndEchoesBack) {
   const int server = *sb.socket(kAfInet, kSockDgram);
   ASSERT_TRUE(sb.bind(server, SockAddrIn{wire::Ipv4Address::any(), kEchoPort}));
   const int client = *sa.socket(kAfInet, kSockDgram);
-  const auto data = pattern(c.size, 3);
+  const auto data = udp_payload(c.size, 3);
   ASSERT_TRUE(sa.sendto(client, data, SockAddrIn{HostPair::kAddrB, kEchoPort}));
   pair.pump(kT0);
 
@@ -381,7 +368,7 @@ TEST(TwoHosts, MaximumDatagramToAnUnresolvedPeer) {
   const int server = *sb.socket(kAfInet, kSockDgram);
   ASSERT_TRUE(sb.bind(server, SockAddrIn{wire::Ipv4Address::any(), kEchoPort}));
   const int client = *sa.socket(kAfInet, kSockDgram);
-  const auto data = pattern(65507);
+  const auto data = udp_payload(65507);
   auto s = sa.sendto(client, data, SockAddrIn{HostPair::kAddrB, kEchoPort});
   ASSERT_TRUE(s) << core::name(s.error());
   pair.pump(kT0);
@@ -410,7 +397,7 @@ std::vector<HostPair::WireFrame> run_exchange(std::uint64_t seed) {
   EXPECT_TRUE(pair.a().icmp().send_echo_request(HostPair::kAddrB, 7, 1, 32, pair.now()));
   pair.pump();
   EXPECT_TRUE(sa.sendto(client, bytes_of("ping"), SockAddrIn{HostPair::kAddrB, kEchoPort}));
-  EXPECT_TRUE(sa.sendto(client, pattern(3000), SockAddrIn{HostPair::kAddrB, kEchoPort}));
+  EXPECT_TRUE(sa.sendto(client, udp_payload(3000), SockAddrIn{HostPair::kAddrB, kEchoPort}));
   EXPECT_TRUE(sa.sendto(client, bytes_of("nobody"), SockAddrIn{HostPair::kAddrB, 9}));
   pair.pump(pair.now() + 1ms);
   EXPECT_EQ(echo_all(sb, server), 2);

@@ -22,6 +22,8 @@
 #include "stack/host_config.hpp"
 #include "stack/nic/queue_nic.hpp"
 #include "stack/wire/addresses.hpp"
+#include "stack/wire/ethernet.hpp"
+#include "stack/wire/ipv4.hpp"
 
 namespace strata::test {
 
@@ -156,5 +158,24 @@ class HostPair {
   core::Instant now_{};
   std::vector<WireFrame> log_;
 };
+
+/// When the two-host tests start: one second in, clear of time zero.
+inline constexpr core::Instant kT0 = core::instant_from_ns(1'000'000'000);
+
+/// A pair whose hosts do not announce themselves, so the wire carries only what a test causes.
+inline HostPair::Options quiet() {
+  HostPair::Options o;
+  o.announce = false;
+  return o;
+}
+
+/// The IPv4 view of a carried Ethernet frame, or nullopt when it is not IPv4.
+inline std::optional<wire::Ipv4View> ipv4_of(const HostPair::WireFrame& f) {
+  auto eth = wire::EthernetView::parse(core::Bytes{f.bytes.data(), f.bytes.size()});
+  if (!eth || eth->type() != wire::ether_type::kIpv4) return std::nullopt;
+  auto ip = wire::Ipv4View::parse(eth->payload());
+  if (!ip) return std::nullopt;
+  return *ip;
+}
 
 }  // namespace strata::test

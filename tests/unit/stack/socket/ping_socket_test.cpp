@@ -9,6 +9,8 @@
 
 #include "stack/socket/socket_api.hpp"
 #include "tests/support/frame_builder.hpp"
+#include "tests/support/sock_result.hpp"
+#include "tests/support/test_addresses.hpp"
 #include "tests/support/test_nic.hpp"
 
 namespace strata::socket {
@@ -16,19 +18,14 @@ namespace {
 
 using core::Errno;
 using test::at_ms;
+using test::error_of;
 using test::Frame;
 using test::FrameBuilder;
+using test::kOurIp;
+using test::kOurMac;
+using test::kPeerIp;
+using test::kPeerMac;
 using test::view;
-
-const wire::MacAddress kOurMac = test::mac("02:00:00:00:00:01");
-const wire::MacAddress kPeerMac = test::mac("02:00:00:00:00:02");
-const wire::Ipv4Address kOurIp = test::ip("10.0.0.1");
-const wire::Ipv4Address kPeerIp = test::ip("10.0.0.2");
-
-template <class T>
-Errno error_of(const SockResult<T>& r) {
-  return r.ok() ? Errno::Ok : r.error();
-}
 
 /// An echo request as an app writes it: type 8, code 0, checksum and identifier left for the stack.
 Frame echo_request(std::uint16_t seq, const Frame& payload, std::uint16_t id = 0,

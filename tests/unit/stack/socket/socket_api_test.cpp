@@ -10,22 +10,19 @@
 
 #include "stack/core/trace.hpp"
 #include "tests/support/host_pair.hpp"
+#include "tests/support/sock_result.hpp"
 
 namespace strata::socket {
 namespace {
 
 using core::Errno;
+using test::error_of;
 using test::HostPair;
 
 constexpr std::uint16_t kEcho = 7;
 
 core::Bytes bytes_of(const std::string& s) {
   return std::as_bytes(std::span<const char>(s.data(), s.size()));
-}
-
-template <class T>
-Errno error_of(const SockResult<T>& r) {
-  return r.ok() ? Errno::Ok : r.error();
 }
 
 class SocketApiTest : public ::testing::Test {
