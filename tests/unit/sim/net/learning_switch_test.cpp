@@ -42,9 +42,9 @@ Frame frame(wire::MacAddress dst, wire::MacAddress src, std::size_t size = 64, s
 }
 
 /// A switch whose ports transmit into QueueNics the test drains.
-struct Rig {
-  explicit Rig(std::size_t ports, core::Duration aging = 300s, std::size_t capacity = 4096,
-               std::size_t pool_slots = 1024)
+struct SwitchRig {
+  explicit SwitchRig(std::size_t ports, core::Duration aging = 300s, std::size_t capacity = 4096,
+                     std::size_t pool_slots = 1024)
       : pool(pool_slots, 0), sw("sw1", pool, aging, capacity) {
     for (std::size_t i = 0; i < ports; ++i) {
       outs.push_back(std::make_unique<nic::QueueNic>(nic::NicInfo{}, 64));
@@ -86,7 +86,7 @@ struct Rig {
 using Ports = std::vector<std::size_t>;
 
 TEST(LearningSwitch, FloodsAFrameToAnUnknownDestinationToEveryOtherPort) {
-  Rig rig(4);
+  SwitchRig rig(4);
   EXPECT_EQ(rig.sw.ports(), 4u);
   EXPECT_EQ(rig.sw.name(), "sw1");
   const Frame f = frame(mac(2), mac(1));
@@ -103,7 +103,7 @@ TEST(LearningSwitch, FloodsAFrameToAnUnknownDestinationToEveryOtherPort) {
 }
 
 TEST(LearningSwitch, ForwardsToTheLearnedPortOnlyOnceBothEndsAreKnown) {
-  Rig rig(4);
+  SwitchRig rig(4);
   rig.arrive(0, frame(mac(2), mac(1)));  // A (port 0) -> B: unknown, flooded
   EXPECT_EQ(rig.ports_sent(), (Ports{1, 2, 3}));
   rig.arrive(2, frame(mac(1), mac(2)));  // B (port 2) -> A: A is known
@@ -118,7 +118,7 @@ TEST(LearningSwitch, ForwardsToTheLearnedPortOnlyOnceBothEndsAreKnown) {
 }
 
 TEST(LearningSwitch, FiltersAFrameWhoseDestinationIsBehindItsOwnPort) {
-  Rig rig(3);
+  SwitchRig rig(3);
   rig.arrive(0, frame(mac(9), mac(1)));
   rig.arrive(0, frame(mac(9), mac(2)));  // A and C both behind port 0 (a hub, another switch)
   (void)rig.sent();
@@ -128,7 +128,7 @@ TEST(LearningSwitch, FiltersAFrameWhoseDestinationIsBehindItsOwnPort) {
 }
 
 TEST(LearningSwitch, AStationThatMovesIsRelearnedOnItsNewPort) {
-  Rig rig(3);
+  SwitchRig rig(3);
   rig.arrive(0, frame(mac(9), mac(1)));
   rig.arrive(2, frame(mac(9), mac(1)));
   EXPECT_EQ(rig.sw.lookup(mac(1), {}), 2u);
@@ -136,7 +136,7 @@ TEST(LearningSwitch, AStationThatMovesIsRelearnedOnItsNewPort) {
 }
 
 TEST(LearningSwitch, EntriesAgeOutAndTheDestinationFloodsAgain) {
-  Rig rig(3, 10s);
+  SwitchRig rig(3, 10s);
   rig.arrive(0, frame(mac(9), mac(1)), at_ms(0));
   EXPECT_EQ(rig.sw.lookup(mac(1), at_ms(9'999)), 0u);
   EXPECT_FALSE(rig.sw.lookup(mac(1), at_ms(10'000)));  // gone at learned + aging
@@ -150,7 +150,7 @@ TEST(LearningSwitch, EntriesAgeOutAndTheDestinationFloodsAgain) {
 }
 
 TEST(LearningSwitch, AFullTableEvictsTheEntryLearnedLongestAgo) {
-  Rig rig(4, 300s, 3);
+  SwitchRig rig(4, 300s, 3);
   rig.arrive(0, frame(mac(9), mac(1)), at_ms(1));
   rig.arrive(1, frame(mac(9), mac(2)), at_ms(2));
   rig.arrive(2, frame(mac(9), mac(3)), at_ms(3));
@@ -166,7 +166,7 @@ TEST(LearningSwitch, AFullTableEvictsTheEntryLearnedLongestAgo) {
 TEST(LearningSwitch, TableMatchesAReferenceModelUnderChurn) {
   // Many MACs through a small table: learning, refreshing, evicting; the table must agree with a plain model.
   constexpr std::size_t kCapacity = 64;
-  Rig rig(8, 300s, kCapacity);
+  SwitchRig rig(8, 300s, kCapacity);
   std::list<wire::MacAddress> lru;  // oldest first
   std::map<wire::MacAddress, std::size_t> port_of;
   core::Rng rng(11);
@@ -200,7 +200,7 @@ TEST(LearningSwitch, TableMatchesAReferenceModelUnderChurn) {
 }
 
 TEST(LearningSwitch, BroadcastAndMulticastAlwaysFloodAndAreNeverLearned) {
-  Rig rig(3);
+  SwitchRig rig(3);
   rig.arrive(0, frame(mac(2), mac(1)));
   rig.arrive(1, frame(mac(1), mac(2)));
   (void)rig.sent();
@@ -216,7 +216,7 @@ TEST(LearningSwitch, BroadcastAndMulticastAlwaysFloodAndAreNeverLearned) {
 }
 
 TEST(LearningSwitch, ShortFramesAreCountedAndDropped) {
-  Rig rig(3);
+  SwitchRig rig(3);
   rig.arrive(0, Frame{});
   rig.arrive(0, frame(mac(2), mac(1), 13));
   EXPECT_TRUE(rig.ports_sent().empty());
@@ -230,7 +230,7 @@ TEST(LearningSwitch, ShortFramesAreCountedAndDropped) {
 TEST(LearningSwitch, ACopyWithoutAPoolSlotIsCountedAndTheOtherPortsStillGetTheirs) {
   // A pool of two: the arriving frame holds one, the copy for port 1 takes the other, port 2's copy finds
   // none, and port 3, the last, gets the arriving frame itself.
-  Rig rig(4, 300s, 16, 2);
+  SwitchRig rig(4, 300s, 16, 2);
   rig.arrive(0, frame(mac(2), mac(1)));
   EXPECT_EQ(rig.sw.stats().dropped_no_buffer, 1u);
   EXPECT_EQ(rig.ports_sent(), (Ports{1, 3}));
@@ -240,7 +240,7 @@ TEST(LearningSwitch, ACopyWithoutAPoolSlotIsCountedAndTheOtherPortsStillGetTheir
 TEST(LearningSwitch, AKnownUnicastFrameGoesOutItselfWithoutAPoolCopy) {
   // A pool of one slot, held by the arriving frame: flooding has no slot for a copy, but forwarding to a
   // known port needs none.
-  Rig rig(3, 300s, 16, 1);
+  SwitchRig rig(3, 300s, 16, 1);
   rig.arrive(1, frame(mac(9), mac(2)));
   EXPECT_EQ(rig.sw.stats().dropped_no_buffer, 1u);  // port 0's copy
   EXPECT_EQ(rig.ports_sent(), (Ports{2}));          // port 2, the last, got the frame itself
@@ -256,7 +256,7 @@ TEST(LearningSwitch, MacsThatDifferInAnyOneOctetAreTableEntriesOfTheirOwn) {
   // lose their port, and the bound and the eviction order hold for them.
   constexpr std::size_t kCapacity = 40;
   for (int octet = 0; octet < 6; ++octet) {
-    Rig rig(4, 300s, kCapacity);
+    SwitchRig rig(4, 300s, kCapacity);
     auto station = [&](int i) {
       wire::MacAddress m{{0x02, 0x10, 0x20, 0x30, 0x40, 0x50}};
       // In the first octet only even values: the low bit would make it a multicast address.
@@ -278,7 +278,7 @@ TEST(LearningSwitch, MacsThatDifferInAnyOneOctetAreTableEntriesOfTheirOwn) {
 }
 
 TEST(LearningSwitch, ARefreshedStationOutlivesItsOriginalAgeAndLaterOnesAgeInOrder) {
-  Rig rig(3, 10s, 4);
+  SwitchRig rig(3, 10s, 4);
   rig.arrive(0, frame(mac(9), mac(1)), at_ms(0));
   rig.arrive(1, frame(mac(9), mac(2)), at_ms(1'000));
   rig.arrive(2, frame(mac(9), mac(3)), at_ms(2'000));
@@ -309,7 +309,7 @@ TEST(LearningSwitch, ARefreshedStationOutlivesItsOriginalAgeAndLaterOnesAgeInOrd
 }
 
 /// Records arrivals at a host's end of a link.
-struct Recorder final : FrameSink {
+struct HostRecorder final : FrameSink {
   void receive(core::PacketBuf&& f, core::Instant now) override {
     const auto b = std::as_const(f).bytes();
     log.push_back({now, Frame(b.begin(), b.end())});
@@ -322,7 +322,7 @@ TEST(LearningSwitch, ForwardsThroughSimLinksAtTheInstantOfArrival) {
   core::BufferPool pool(64, 0);
   LearningSwitch sw("sw1", pool);
   std::vector<std::unique_ptr<SimLink>> links;
-  std::vector<Recorder> hosts(3);
+  std::vector<HostRecorder> hosts(3);
   for (std::size_t i = 0; i < 3; ++i) {
     links.push_back(std::make_unique<SimLink>(sched, pool, LinkConfig{.delay = 1ms}));
     links[i]->attach(0, nic::NicInfo{.name = "eth0", .mac = mac(static_cast<std::uint8_t>(i + 1))}, hosts[i]);
