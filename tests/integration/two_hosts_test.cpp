@@ -9,6 +9,7 @@
 #include "stack/wire/ethernet.hpp"
 #include "stack/wire/ipv4.hpp"
 #include "stack/wire/udp.hpp"
+#include "tests/support/bytes.hpp"
 #include "tests/support/host_pair.hpp"
 
 namespace strata {
@@ -18,6 +19,7 @@ using core::Errno;
 using socket::kAfInet;
 using socket::kSockDgram;
 using socket::SockAddrIn;
+using test::bytes_of;
 using test::HostPair;
 using test::ipv4_of;
 using test::kT0;
@@ -26,9 +28,6 @@ using namespace std::chrono_literals;
 
 constexpr std::uint16_t kEchoPort = 7;
 
-core::Bytes bytes_of(const std::string& s) {
-  return std::as_bytes(std::span<const char>(s.data(), s.size()));
-}
 std::vector<std::byte> udp_payload(std::size_t n, std::uint8_t seed = 0) {
   std::vector<std::byte> v(n);
   for (std::size_t i = 0; i < n; ++i) v[i] = std::byte(static_cast<std::uint8_t>(seed + i * 13 + (i >> 8)));

@@ -6,6 +6,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <span>
+#include <string>
 #include <vector>
 
 #include "stack/core/bytes.hpp"
@@ -29,6 +30,10 @@ inline core::MutBytes mut(std::vector<std::uint8_t>& v) {
 template <std::size_t N>
 std::vector<std::uint8_t> copy(const std::uint8_t (&a)[N]) {
   return {a, a + N};
+}
+/// The characters of a string as bytes to send (the string must outlive the view).
+inline core::Bytes bytes_of(const std::string& s) {
+  return std::as_bytes(std::span<const char>(s.data(), s.size()));
 }
 inline std::vector<std::uint8_t> to_vec(core::Bytes b) {
   std::vector<std::uint8_t> v;

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "stack/core/trace.hpp"
+#include "tests/support/bytes.hpp"
 #include "tests/support/host_pair.hpp"
 #include "tests/support/sock_result.hpp"
 
@@ -16,14 +17,11 @@ namespace strata::socket {
 namespace {
 
 using core::Errno;
+using test::bytes_of;
 using test::error_of;
 using test::HostPair;
 
 constexpr std::uint16_t kEcho = 7;
-
-core::Bytes bytes_of(const std::string& s) {
-  return std::as_bytes(std::span<const char>(s.data(), s.size()));
-}
 
 class SocketApiTest : public ::testing::Test {
  protected:
