@@ -6,7 +6,7 @@
 
 #include <algorithm>
 #include <cstring>
-#include <vector>
+#include <memory>
 
 #include "stack/core/bytes.hpp"
 #include "stack/transport/endpoint.hpp"
@@ -25,13 +25,16 @@ class DatagramQueue {
   static constexpr std::size_t kMaxBytes = std::size_t{1} << 31;
 
   DatagramQueue(std::size_t max_datagrams, std::size_t max_bytes)
-      : arena_(std::min(max_bytes, kMaxBytes)), recs_(max_datagrams) {}
+      : arena_size_(std::min(max_bytes, kMaxBytes)),
+        cap_(max_datagrams),
+        arena_(std::make_unique<std::byte[]>(arena_size_)),
+        recs_(std::make_unique<Record[]>(cap_)) {}
 
   bool empty() const { return count_ == 0; }
   std::size_t size() const { return count_; }
   std::size_t bytes() const { return bytes_; }
   const Record& front() const { return front_; }
-  core::Bytes front_data() const { return {arena_.data() + front_.offset, front_.len}; }
+  core::Bytes front_data() const { return {arena_.get() + front_.offset, front_.len}; }
 
   /// Copies the datagram in (the one payload copy of the receive path). False when full.
   bool push(core::Bytes data, Endpoint from) {
@@ -43,14 +46,14 @@ class DatagramQueue {
   /// Queues the record of an n-byte datagram from `from` and returns where its bytes go (the caller copies
   /// them there before the next call), or nullptr when full. The copy can so be the caller's last act.
   std::byte* reserve(std::size_t n, Endpoint from) {
-    if (count_ == recs_.size()) [[unlikely]]
+    if (count_ == cap_) [[unlikely]]
       return nullptr;
     const std::size_t need = n != 0 ? n : 1;  // an empty datagram still takes a byte
     std::size_t off = 0;
     if (count_ != 0) {
       const std::size_t first = front_.offset;
       if (end_ > first) {  // live bytes are [first, end_)
-        if (end_ + need <= arena_.size())
+        if (end_ + need <= arena_size_)
           off = end_;
         else if (need > first)
           return nullptr;
@@ -58,7 +61,7 @@ class DatagramQueue {
         if (end_ + need > first) return nullptr;
         off = end_;
       }
-    } else if (need > arena_.size()) [[unlikely]] {
+    } else if (need > arena_size_) [[unlikely]] {
       return nullptr;
     }
     const Record rec{from, static_cast<std::uint32_t>(off), static_cast<std::uint32_t>(n)};
@@ -69,7 +72,7 @@ class DatagramQueue {
     ++count_;
     bytes_ += n;
     end_ = off + need;
-    return arena_.data() + off;
+    return arena_.get() + off;
   }
   void pop() {
     bytes_ -= front_.len;
@@ -79,13 +82,15 @@ class DatagramQueue {
 
  private:
   // i < 2 * size(): one compare instead of a 64-bit division per push and pop.
-  std::size_t wrap(std::size_t i) const { return i >= recs_.size() ? i - recs_.size() : i; }
+  std::size_t wrap(std::size_t i) const { return i >= cap_ ? i - cap_ : i; }
 
-  std::vector<std::byte> arena_;
+  // Sizes kept beside the arrays (not vectors): a bound is then one load, not two and a subtraction.
+  std::size_t arena_size_, cap_;
+  std::unique_ptr<std::byte[]> arena_;
   // The oldest datagram's record is front_, in the queue object itself: a reader finds its bytes one
   // dependent load sooner than through the ring. The others are in the ring at wrap(head_ + k), k >= 1.
   Record front_{};
-  std::vector<Record> recs_;
+  std::unique_ptr<Record[]> recs_;
   std::size_t head_ = 0, count_ = 0, bytes_ = 0;
   std::size_t end_ =
       0;  // where the last datagram's bytes end (at least one byte each); meaningful when count_ > 0
