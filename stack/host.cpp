@@ -55,10 +55,13 @@ RxOutcome Host::handle_frame(core::NicId nic, core::Bytes frame, core::Instant n
   f.now = now_;
   f.id = ctx_.new_packet_id();
   f.report = report;
+  f.observed = report != nullptr;
   ctx_.counters.inc(core::Counter::NicRx);
-  if (ctx_.tracer.on()) [[unlikely]]
+  if (ctx_.tracer.on()) [[unlikely]] {
+    f.observed = true;
     ctx_.tracer.packet(now_, core::Layer::Nic, core::Dir::Rx, core::TraceKind::Deliver, f.id, frame, f.marks,
                        core::Reason::None, nic);
+  }
   ethernet_.receive(f);
   return RxOutcome{f.top, f.verdict, f.reason};
 }

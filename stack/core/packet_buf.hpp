@@ -205,6 +205,9 @@ struct RxFrame {
   LayerMarks marks;  // where each header starts inside bytes
   NicId nic{};
   bool link_group = false;  // sent to a link-layer broadcast or multicast address (no ICMP error about it)
+  // A reporter or a tracer watches this frame (report != nullptr or a trace sink installed when it arrived):
+  // the layers' fast paths, which neither report nor trace, test this one byte.
+  bool observed = true;
   Instant now{};
   PacketId id{};
   RxReport* report = nullptr;  // filled by each layer when a reporter (replay --json) asks for it

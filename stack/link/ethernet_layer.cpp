@@ -90,7 +90,7 @@ void EthernetLayer::receive_ethernet(core::RxFrame& f) {
   // no call but the handler's, a tail call; the rest out of line, where the calls to drop, report and trace
   // need a stack frame and saved registers. It counts and marks the frame as the general path does.
   const core::Bytes b = f.bytes;
-  if (b.size() >= wire::kEthernetHeaderLen && f.report == nullptr && !ctx_.tracer.on()) [[likely]] {
+  if (b.size() >= wire::kEthernetHeaderLen && !f.observed) [[likely]] {
     const std::uint16_t type = core::load_be16(b, 12);
     const bool unicast = (core::load_u8(b, 0) & 1) == 0;
     if (unicast && !wire::ether_type::is_tag(type) &&

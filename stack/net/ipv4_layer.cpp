@@ -99,11 +99,10 @@ void Ipv4Layer::receive(core::RxFrame& f, link::LinkHeader link, core::Bytes pay
   // holds, whole, not a fragment, of a registered protocol, nobody reporting or tracing) with no call but the
   // transport's, a tail call; the rest out of line, where drops, reports, traces, reassembly and forwarding
   // need a stack frame and saved registers. It counts and marks the datagram as the general path does.
-  if (f.report == nullptr && !link.broadcast && !link.multicast && !ctx_.tracer.on()) [[likely]] {
-    auto ip = wire::Ipv4View::parse(payload);
-    if (ip && ip->header_len() == wire::kIpv4MinHeaderLen && !ip->truncated() && !ip->is_fragment() &&
-        ip->checksum_ok() && !local_.empty() && ip->dst() == local_.front() && !ip->src().is_broadcast() &&
-        !ip->src().is_multicast() && !config_.accept_any_destination)
+  if (!f.observed && !link.broadcast && !link.multicast) [[likely]] {
+    auto ip = wire::Ipv4View::parse_plain(payload);
+    if (ip && ip->checksum_ok() && !local_.empty() && ip->dst() == local_.front() &&
+        !ip->src().is_broadcast() && !ip->src().is_multicast() && !config_.accept_any_destination)
       if (L4Handler* h = table_[ip->protocol()]) [[likely]] {
         f.top = Layer::Ipv4;
         ctx_.counters.inc(Counter::Ipv4Rx);

@@ -30,11 +30,10 @@ void UdpLayer::receive(core::RxFrame& f, wire::Ipv4View ip) {
   // with room in its queue, nobody reporting or tracing): its record queued first, so that the payload copy
   // is the last act, with no stack frame and no saved registers (a tail call into memcpy for a long one).
   // The rest goes to receive_general(), unchanged. It counts and marks the datagram as that path does.
-  if (f.report == nullptr && !ctx_.tracer.on()) [[likely]] {
+  if (!f.observed) [[likely]] {
     const auto seg = ip.payload();
     auto udp = wire::UdpView::parse(seg);
-    if (udp && udp->check_length(seg.size()) &&
-        (udp->checksum() == 0 || udp->checksum_ok(ip.src(), ip.dst())))
+    if (udp && udp->check_length(seg.size()) && (udp->checksum() == 0 || udp->checksum_ok(ip)))
       if (Ep* ep = find(udp->dst_port()); ep != nullptr) {
         const Endpoint from{ip.src(), udp->src_port()};
         const core::Bytes payload = udp->payload();
@@ -62,8 +61,7 @@ void UdpLayer::receive_general(core::RxFrame& f, wire::Ipv4View ip) {
     report(f, net::ReportedSegment::of(ip));
   if (auto len = udp->check_length(seg.size()); !len) return ctx_.drop(f, Layer::Udp, len.error());
   // RFC 768: a zero checksum field means the sender computed none.
-  if (udp->checksum() != 0 && !udp->checksum_ok(ip.src(), ip.dst()))
-    return ctx_.drop(f, Layer::Udp, Reason::UdpBadChecksum);
+  if (udp->checksum() != 0 && !udp->checksum_ok(ip)) return ctx_.drop(f, Layer::Udp, Reason::UdpBadChecksum);
   f.marks.payload = static_cast<std::uint16_t>(f.marks.transport + wire::kUdpHeaderLen);
 
   Ep* ep = find(udp->dst_port());

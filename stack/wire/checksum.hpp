@@ -109,16 +109,101 @@ inline std::uint64_t native_word32(std::uint32_t v) {
   return kLittle ? core::bswap32(v) : v;
 }
 
-// Native-order 64-bit sum -> 16-bit big-endian one's-complement sum (0x0000 only when s is zero).
-inline std::uint16_t fold(std::uint64_t s) {
+// Native-order 64-bit sum -> 16-bit one's-complement sum, still in native order (0 only when s is zero).
+inline std::uint16_t fold_native(std::uint64_t s) {
   const auto hi = static_cast<std::uint32_t>(s >> 32);
   std::uint32_t x = static_cast<std::uint32_t>(s) + hi;
   x += x < hi;  // end-around carry: x == s mod 2^32 - 1, and x != 0 unless s == 0
   // With x = a:b (16-bit halves), x + rotr(x, 16) carries b + a's overflow into a + b: the high half is the
   // end-around sum of a and b.
-  const auto r = static_cast<std::uint16_t>((x + std::rotr(x, 16)) >> 16);
+  return static_cast<std::uint16_t>((x + std::rotr(x, 16)) >> 16);
+}
+
+// Native-order 64-bit sum -> 16-bit big-endian one's-complement sum (0x0000 only when s is zero).
+inline std::uint16_t fold(std::uint64_t s) {
+  const std::uint16_t r = fold_native(s);
   return kLittle ? core::bswap16(r) : r;
 }
+
+// fold(s) == 0xffff, the test of a received checksum. A nonzero s folds to a value in [1, 0xffff] congruent
+// to it mod 0xffff, so this is s != 0 and 0xffff | s: a divisibility test the compiler makes a multiply and
+// a compare (0xffff is odd), with no fold and no byte swap.
+inline bool folds_to_ffff(std::uint64_t s) {
+  return s != 0 && s % 0xffff == 0;
+}
+
+#if defined(__x86_64__) && defined(__GNUC__)
+// x86-64: add-with-carry chains. Each asm adds its words to s and the last carry back in (adc $0): one
+// instruction per 8 bytes, where the portable code needs an add and a carry count per word. The final
+// adc cannot carry out again: an add/adc chain never ends with s all ones and the carry set (that needs the
+// same from the step before, and a first add cannot give it). s ends at zero only when every word was zero
+// (a wrap to zero always leaves a carry to add back).
+inline void add_words8(std::uint64_t& s, const std::byte* p) {
+  asm("addq (%[p]), %[s]\n\t"
+      "adcq 8(%[p]), %[s]\n\t"
+      "adcq 16(%[p]), %[s]\n\t"
+      "adcq 24(%[p]), %[s]\n\t"
+      "adcq 32(%[p]), %[s]\n\t"
+      "adcq 40(%[p]), %[s]\n\t"
+      "adcq 48(%[p]), %[s]\n\t"
+      "adcq 56(%[p]), %[s]\n\t"
+      "adcq $0, %[s]"
+      : [s] "+r"(s)
+      : [p] "r"(p), "m"(*reinterpret_cast<const std::byte(*)[64]>(p))
+      : "cc");
+}
+inline void add_words4(std::uint64_t& s, const std::byte* p) {
+  asm("addq (%[p]), %[s]\n\t"
+      "adcq 8(%[p]), %[s]\n\t"
+      "adcq 16(%[p]), %[s]\n\t"
+      "adcq 24(%[p]), %[s]\n\t"
+      "adcq $0, %[s]"
+      : [s] "+r"(s)
+      : [p] "r"(p), "m"(*reinterpret_cast<const std::byte(*)[32]>(p))
+      : "cc");
+}
+inline void add_words2(std::uint64_t& s, const std::byte* p) {
+  asm("addq (%[p]), %[s]\n\t"
+      "adcq 8(%[p]), %[s]\n\t"
+      "adcq $0, %[s]"
+      : [s] "+r"(s)
+      : [p] "r"(p), "m"(*reinterpret_cast<const std::byte(*)[16]>(p))
+      : "cc");
+}
+inline void add_value(std::uint64_t& s, std::uint64_t w) {
+  asm("addq %[w], %[s]\n\t"
+      "adcq $0, %[s]"
+      : [s] "+r"(s)
+      : [w] "rm"(w)
+      : "cc");
+}
+
+// The inlined sum of a short input (ones_sum()'s and the pseudo-header sums'): same contract as
+// sum_scalar().
+inline std::uint64_t sum_short(const std::byte* p, std::size_t n, std::uint64_t start) {
+  std::uint64_t s = start;
+  const std::byte* q = p + (n & ~std::size_t{63});
+  for (; p != q; p += 64) add_words8(s, p);
+  if (n & 32) {
+    add_words4(s, p);
+    p += 32;
+  }
+  if (n & 16) {
+    add_words2(s, p);
+    p += 16;
+  }
+  if (n & 8) {
+    add_value(s, load64(p));
+    p += 8;
+  }
+  if (n & 7) add_value(s, sum_tail(p, n & 7));
+  return s;
+}
+#else
+inline std::uint64_t sum_short(const std::byte* p, std::size_t n, std::uint64_t start) {
+  return sum_scalar(p, n, start);
+}
+#endif
 
 /// ones_sum() for inputs longer than kShortInput: the vector kernel chosen at run time.
 std::uint16_t ones_sum_long(core::Bytes data, std::uint16_t initial);
@@ -131,7 +216,7 @@ std::uint16_t ones_sum_long(core::Bytes data, std::uint16_t initial);
 /// vector kernel chosen at run time.
 inline std::uint16_t ones_sum(core::Bytes data, std::uint16_t initial = 0) {
   if (data.size() <= detail::kShortInput)
-    return detail::fold(detail::sum_scalar(data.data(), data.size(), detail::native_word(initial)));
+    return detail::fold(detail::sum_short(data.data(), data.size(), detail::native_word(initial)));
   return detail::ones_sum_long(data, initial);
 }
 
@@ -182,9 +267,19 @@ inline std::uint16_t pseudo_ones_sum(core::Bytes segment, std::uint32_t src, std
   if (segment.size() <= detail::kShortInput) {
     const std::uint64_t start = detail::native_word32(src) + detail::native_word32(dst) +
                                 detail::native_word(proto) + detail::native_word(length);
-    return detail::fold(detail::sum_scalar(segment.data(), segment.size(), start));
+    return detail::fold(detail::sum_short(segment.data(), segment.size(), start));
   }
   return detail::ones_sum_long(segment, pseudo_header_sum(src, dst, proto, length));
+}
+
+/// Whether a UDP or TCP checksum holds when the segment's IPv4 header has no options: the pseudo-header's
+/// addresses are then the 8 bytes just before the segment, and `run` (those 8 bytes and the `length`-byte
+/// segment) is summed in one pass, with no address loaded, swapped and added on its own.
+inline bool pseudo_run_ok(core::Bytes run, std::uint8_t proto, std::uint16_t length) {
+  if (run.size() <= detail::kShortInput)
+    return detail::folds_to_ffff(
+        detail::sum_short(run.data(), run.size(), detail::native_word(proto) + detail::native_word(length)));
+  return detail::ones_sum_long(run, ones_add(proto, length)) == 0xffff;
 }
 
 /// RFC 1624 eqn. 3: the new checksum field after a 16-bit word of the covered data changes from `old_word`

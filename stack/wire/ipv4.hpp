@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <cstring>
+#include <optional>
 
 #include "stack/core/bytes.hpp"
 #include "stack/core/result.hpp"
@@ -29,6 +30,9 @@ class Ipv4View {
  public:
   /// Errors: Ipv4Truncated (header cut), Ipv4BadVersion, Ipv4BadHeaderLength, Ipv4BadTotalLength.
   static core::Result<Ipv4View> parse(core::Bytes bytes);
+  /// The usual datagram in four tests: version 4 with a 20-byte header (no options), not a fragment, and all
+  /// of it in the buffer. Nullopt for anything else, sound or not: parse() then tells which.
+  static std::optional<Ipv4View> parse_plain(core::Bytes bytes);
 
   std::uint8_t header_len() const { return static_cast<std::uint8_t>((core::load_u8(b_, 0) & 0xf) * 4); }
   std::uint8_t tos() const { return core::load_u8(b_, 1); }
@@ -47,16 +51,13 @@ class Ipv4View {
   Ipv4Address dst() const { return Ipv4Address::load(b_.data() + 16); }
   core::Bytes options() const { return b_.subspan(20, header_len() - 20); }
   core::Bytes header() const { return b_.first(header_len()); }
-  /// The header without options (nearly every datagram) is summed as two 8-byte words and a 4-byte one.
+  /// The source and destination addresses as they sit in the header (the UDP and TCP pseudo-header's).
+  core::Bytes addresses() const { return b_.subspan(12, 8); }
+  /// The header without options (nearly every datagram) is summed inline at its fixed length: two 8-byte
+  /// words and a 4-byte one.
   bool checksum_ok() const {
-    if (header_len() == kIpv4MinHeaderLen) [[likely]] {
-      const std::byte* p = b_.data();
-      std::uint64_t s = 0, c = 0;
-      detail::add_word(s, c, detail::load64(p));
-      detail::add_word(s, c, detail::load64(p + 8));
-      detail::add_word(s, c, detail::load32(p + 16));
-      return detail::fold(detail::add_ec(s, c)) == 0xffff;
-    }
+    if (header_len() == kIpv4MinHeaderLen) [[likely]]
+      return detail::folds_to_ffff(detail::sum_short(b_.data(), kIpv4MinHeaderLen, 0));
     return ones_sum(header()) == 0xffff;
   }
   /// The capture holds fewer bytes than total_length().
@@ -64,12 +65,22 @@ class Ipv4View {
   /// Payload up to total_length() (link padding removed), cut where the buffer ends.
   core::Bytes payload() const {
     const std::size_t end = total_length() < b_.size() ? total_length() : b_.size();
-    return b_.subspan(header_len(), end - header_len());
+    return core::Bytes(b_.data() + header_len(), end - header_len());
   }
 
  private:
   core::Bytes b_;
 };
+
+inline std::optional<Ipv4View> Ipv4View::parse_plain(core::Bytes b) {
+  if (b.size() < kIpv4MinHeaderLen || core::load_u8(b, 0) != 0x45) return std::nullopt;
+  const std::uint16_t total = core::load_be16(b, 2);
+  if (total < kIpv4MinHeaderLen || total > b.size()) return std::nullopt;
+  if ((core::load_be16(b, 6) & 0x3fff) != 0) return std::nullopt;  // more fragments, or an offset
+  Ipv4View v;
+  v.b_ = b;
+  return v;
+}
 
 inline core::Result<Ipv4View> Ipv4View::parse(core::Bytes b) {
   if (b.size() < kIpv4MinHeaderLen) [[unlikely]]

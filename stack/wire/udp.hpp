@@ -41,7 +41,15 @@ class UdpView {
   bool checksum_ok(Ipv4Address src, Ipv4Address dst) const {
     return pseudo_ones_sum(b_.first(length()), src.value, dst.value, ip_proto::kUdp, length()) == 0xffff;
   }
-  core::Bytes payload() const { return b_.subspan(kUdpHeaderLen, length() - kUdpHeaderLen); }
+  /// The same, given the IPv4 header of the datagram whose payload this is. Without IPv4 options the
+  /// addresses lie just before the UDP header, and they and the datagram are summed as one run.
+  bool checksum_ok(const Ipv4View& ip) const {
+    const core::Bytes a = ip.addresses();
+    if (a.data() + a.size() == b_.data()) [[likely]]
+      return pseudo_run_ok(core::Bytes(a.data(), a.size() + length()), ip_proto::kUdp, length());
+    return checksum_ok(ip.src(), ip.dst());
+  }
+  core::Bytes payload() const { return core::Bytes(b_.data() + kUdpHeaderLen, length() - kUdpHeaderLen); }
 
  private:
   core::Bytes b_;

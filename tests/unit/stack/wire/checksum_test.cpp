@@ -210,6 +210,72 @@ TEST(Checksum, PseudoHeaderSumEqualsSumOfTheSerialisedPseudoHeader) {
   static_assert(pseudo_header_sum(0, 0, 0, 0) == 0);
 }
 
+TEST(Checksum, FoldsToFfffIsFoldEqualsFfffForAnySum) {
+  // The received-checksum test (a divisibility test) against the fold it stands for: zero, all ones, the
+  // multiples of 0xffff around every 16-bit boundary, their neighbours, and random sums.
+  auto check = [](std::uint64_t s) {
+    ASSERT_EQ(detail::folds_to_ffff(s), detail::fold(s) == 0xffff) << std::hex << s;
+  };
+  for (std::uint64_t s : {std::uint64_t{0}, std::uint64_t{1}, std::uint64_t{0xfffe}, std::uint64_t{0xffff},
+                          std::uint64_t{0x10000}, ~std::uint64_t{0}, ~std::uint64_t{0} - 1})
+    check(s);
+  for (unsigned shift = 0; shift < 48; ++shift)
+    for (std::uint64_t k :
+         {std::uint64_t{1}, std::uint64_t{2}, std::uint64_t{0xffff}, std::uint64_t{0x10001}}) {
+      const std::uint64_t m = (k << shift) * 0xffff;
+      check(m);
+      check(m + 1);
+      check(m - 1);
+    }
+  std::mt19937_64 rng(1071);
+  for (int i = 0; i < 100000; ++i) {
+    const std::uint64_t r = rng();
+    check(r);
+    check(r - r % 0xffff);  // a multiple of 0xffff
+  }
+}
+
+TEST(Checksum, InlineShortSumMatchesScalarKernelAtEveryLengthAndStart) {
+  // sum_short() (add-with-carry chains on x86-64) against the portable kernel, on all-ones data (every add
+  // carries) and random data, with all-ones and zero starting values.
+  std::mt19937_64 rng(1);
+  for (std::size_t n = 0; n <= 200; ++n) {
+    const Buffer ones(n, std::byte{0xff});
+    const Buffer random = random_bytes(rng, n);
+    for (const Buffer* b : {&ones, &random})
+      for (std::uint64_t start : {std::uint64_t{0}, ~std::uint64_t{0}, std::uint64_t{0x11}, rng()}) {
+        const std::uint64_t got = detail::sum_short(b->data(), n, start);
+        const std::uint64_t want = detail::sum_scalar(b->data(), n, start);
+        ASSERT_EQ(detail::fold(got), detail::fold(want)) << n << " start " << std::hex << start;
+        // Zero only when everything summed was zero.
+        const bool all_zero =
+            start == 0 && std::all_of(b->begin(), b->end(), [](std::byte x) { return x == std::byte{0}; });
+        ASSERT_EQ(got == 0, all_zero) << n;
+      }
+  }
+}
+
+TEST(Checksum, PseudoRunCheckAgreesWithThePseudoHeaderSum) {
+  // pseudo_run_ok() reads the addresses in place, just before the segment; it must say what
+  // pseudo_ones_sum() == 0xffff says, on both sides of the inline/vector length split, for segments whose
+  // checksum holds and for ones where one bit is off.
+  std::mt19937_64 rng(9293);
+  for (std::size_t len = 8; len <= 300; ++len) {
+    Buffer run = random_bytes(rng, 8 + len);
+    const std::uint32_t src = core::load_be32(run.data()), dst = core::load_be32(run.data() + 4);
+    const core::Bytes seg = core::Bytes(run).subspan(8);
+    const auto length = static_cast<std::uint16_t>(len);
+    set_word(run, 8 + 6, 0);
+    set_word(run, 8 + 6, static_cast<std::uint16_t>(~pseudo_ones_sum(seg, src, dst, 17, length)));
+    ASSERT_EQ(pseudo_ones_sum(seg, src, dst, 17, length), 0xffff) << len;
+    EXPECT_TRUE(pseudo_run_ok(run, 17, length)) << len;
+    EXPECT_FALSE(pseudo_run_ok(run, 6, length)) << len;  // another protocol in the pseudo-header
+    EXPECT_FALSE(pseudo_run_ok(run, 17, static_cast<std::uint16_t>(length + 2))) << len;
+    run[rng() % (8 + len)] ^= std::byte{0x04};  // an address or a segment bit
+    EXPECT_FALSE(pseudo_run_ok(run, 17, length)) << len;
+  }
+}
+
 TEST(Checksum, Rfc1624ExampleUpdateGivesPositiveZeroLikeRecomputation) {
   // RFC 1624 §3: other fields sum to 0xcd7a, m = 0x5555 -> m' = 0x3285. HC = 0xdd2f; recomputation gives
   // ~(0xcd7a + 0x3285) = ~0xffff = 0x0000, and so must eqn. 3 (eqn. 2 would give 0xffff).

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <cstdint>
+#include <utility>
 #include <vector>
 
 #include "stack/wire/checksum.hpp"
@@ -232,6 +233,40 @@ TEST(Ipv4View, SeparatesFlagBitsFromOffset) {
   EXPECT_TRUE(ip->more_fragments());
   EXPECT_EQ(ip->frag_offset(), 0);
   EXPECT_TRUE(ip->is_fragment());
+}
+
+TEST(Ipv4View, ParsePlainTakesOnlyWholeUnfragmentedDatagramsWithoutOptions) {
+  // The receive fast path's parse: exactly the datagrams parse() accepts with a 20-byte header, not a
+  // fragment and not cut; the same view as parse() gives.
+  auto plain = Ipv4View::parse_plain(view(kPacket));
+  ASSERT_TRUE(plain.has_value());
+  EXPECT_EQ(plain->payload().data(), Ipv4View::parse(view(kPacket))->payload().data());
+  EXPECT_EQ(plain->payload().size(), 28u);
+  EXPECT_TRUE(plain->checksum_ok());
+
+  auto padded = copy(kPacket);
+  padded.resize(padded.size() + 10);  // link padding after total_length: still whole
+  EXPECT_TRUE(Ipv4View::parse_plain(view(padded)).has_value());
+
+  EXPECT_FALSE(Ipv4View::parse_plain(view(kOptionsPacket)).has_value());
+  EXPECT_FALSE(Ipv4View::parse_plain(view(kFragmentHeader)).has_value());
+  EXPECT_FALSE(Ipv4View::parse_plain(view(kPacket).first(47)).has_value());  // cut by the capture
+  EXPECT_FALSE(Ipv4View::parse_plain(view(kPacket).first(19)).has_value());
+  auto p = copy(kPacket);
+  p[0] = 0x65;  // version 6
+  EXPECT_FALSE(Ipv4View::parse_plain(view(p)).has_value());
+  p = copy(kPacket);
+  p[3] = 19;  // total length below the header
+  EXPECT_FALSE(Ipv4View::parse_plain(view(p)).has_value());
+  for (auto [hi, lo] : {std::pair{0x20, 0x00}, std::pair{0x00, 0x01}, std::pair{0x1f, 0xff}}) {
+    p = copy(kPacket);
+    p[6] = static_cast<std::uint8_t>(hi);  // MF, or an offset
+    p[7] = static_cast<std::uint8_t>(lo);
+    EXPECT_FALSE(Ipv4View::parse_plain(view(p)).has_value()) << hi << " " << lo;
+  }
+  p = copy(kPacket);
+  p[6] = 0x40;  // DF alone is not a fragment
+  EXPECT_TRUE(Ipv4View::parse_plain(view(p)).has_value());
 }
 
 TEST(Ipv4Header, EmitsIdenticalBytes) {

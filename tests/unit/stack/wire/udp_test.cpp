@@ -58,6 +58,48 @@ TEST(UdpView, ChecksumOkCoversPseudoHeaderAndData) {
   EXPECT_FALSE(UdpView::parse(view(p))->checksum_ok(kLoopback, kLoopback));
 }
 
+// kDatagram behind an IPv4 header (127.0.0.1 -> 127.0.0.1, UDP) with `options` bytes of NOP options.
+std::vector<std::uint8_t> in_ipv4(std::size_t options) {
+  std::vector<std::uint8_t> d(20 + options, 1);
+  const std::size_t total = d.size() + sizeof kDatagram;
+  d[0] = static_cast<std::uint8_t>(0x40 | d.size() / 4);
+  d[1] = 0;
+  d[2] = static_cast<std::uint8_t>(total >> 8);
+  d[3] = static_cast<std::uint8_t>(total);
+  std::fill(d.begin() + 4, d.begin() + 20, 0);
+  d[8] = 64;
+  d[9] = 17;
+  for (std::size_t at : {12, 16}) {
+    d[at] = 127;
+    d[at + 3] = 1;
+  }
+  d.insert(d.end(), std::begin(kDatagram), std::end(kDatagram));
+  return d;
+}
+
+TEST(UdpView, ChecksumGivenTheIpv4HeaderReadsTheAddressesInPlace) {
+  // Without options the addresses and the datagram are summed as one run; with options, and for a datagram
+  // that is not right behind its header, the addresses are added on their own. All must agree.
+  for (std::size_t options : {0u, 4u, 40u}) {
+    auto d = in_ipv4(options);
+    auto ip = Ipv4View::parse(view(d));
+    ASSERT_TRUE(ip.ok()) << options;
+    auto udp = UdpView::parse(ip->payload());
+    ASSERT_TRUE(udp.ok() && udp->check_length(ip->payload().size()).ok()) << options;
+    EXPECT_TRUE(udp->checksum_ok(*ip)) << options;
+    EXPECT_TRUE(UdpView::parse(view(kDatagram))->checksum_ok(*ip)) << options;  // not behind its header
+
+    auto other_src = d;
+    other_src[15] = 2;  // 127.0.0.2
+    ip = Ipv4View::parse(view(other_src));
+    EXPECT_FALSE(UdpView::parse(ip->payload())->checksum_ok(*ip)) << options;
+    auto flipped = d;
+    flipped.back() ^= 0x10;
+    ip = Ipv4View::parse(view(flipped));
+    EXPECT_FALSE(UdpView::parse(ip->payload())->checksum_ok(*ip)) << options;
+  }
+}
+
 TEST(UdpView, ChecksumIgnoresBytesBeyondLength) {
   auto p = copy(kDatagram);
   p.insert(p.end(), {0xde, 0xad, 0xbe, 0xef});  // trailing bytes inside the IP payload
