@@ -49,26 +49,29 @@ class DatagramQueue {
     if (count_ == cap_) [[unlikely]]
       return nullptr;
     const std::size_t need = n != 0 ? n : 1;  // an empty datagram still takes a byte
-    std::size_t off = 0;
-    if (count_ != 0) {
-      const std::size_t first = front_.offset;
-      if (end_ > first) {  // live bytes are [first, end_)
-        if (end_ + need <= arena_size_)
-          off = end_;
-        else if (need > first)
-          return nullptr;
-      } else {  // wrapped: live bytes are [first, size) and [0, end_)
-        if (end_ + need > first) return nullptr;
-        off = end_;
-      }
-    } else if (need > arena_size_) [[unlikely]] {
-      return nullptr;
+    if (count_ ==
+        0) {  // a reader that keeps up: the datagram goes to the arena's start, its record to front_
+      if (need > arena_size_) [[unlikely]]
+        return nullptr;
+      front_ = Record{from, 0, static_cast<std::uint32_t>(n)};
+      count_ = 1;
+      bytes_ = n;
+      end_ = need;
+      return arena_.get();
     }
-    const Record rec{from, static_cast<std::uint32_t>(off), static_cast<std::uint32_t>(n)};
-    if (count_ == 0)
-      front_ = rec;
-    else
-      recs_[wrap(head_ + count_)] = rec;
+    std::size_t off = 0;
+    const std::size_t first = front_.offset;
+    if (end_ > first) {  // live bytes are [first, end_)
+      if (end_ + need <= arena_size_)
+        off = end_;
+      else if (need > first)
+        return nullptr;
+    } else {  // wrapped: live bytes are [first, size) and [0, end_)
+      if (end_ + need > first) return nullptr;
+      off = end_;
+    }
+    recs_[wrap(head_ + count_)] =
+        Record{from, static_cast<std::uint32_t>(off), static_cast<std::uint32_t>(n)};
     ++count_;
     bytes_ += n;
     end_ = off + need;

@@ -63,13 +63,10 @@ class Ipv4View {
   /// The capture holds fewer bytes than total_length().
   bool truncated() const { return b_.size() < total_length(); }
   /// Payload up to total_length() (link padding removed), cut where the buffer ends.
-  core::Bytes payload() const {
-    const std::size_t end = total_length() < b_.size() ? total_length() : b_.size();
-    return core::Bytes(b_.data() + header_len(), end - header_len());
-  }
+  core::Bytes payload() const { return core::Bytes(b_.data() + header_len(), b_.size() - header_len()); }
 
  private:
-  core::Bytes b_;
+  core::Bytes b_;  // the datagram up to total_length(), or to the buffer's end if that comes first
 };
 
 inline std::optional<Ipv4View> Ipv4View::parse_plain(core::Bytes b) {
@@ -78,7 +75,7 @@ inline std::optional<Ipv4View> Ipv4View::parse_plain(core::Bytes b) {
   if (total < kIpv4MinHeaderLen || total > b.size()) return std::nullopt;
   if ((core::load_be16(b, 6) & 0x3fff) != 0) return std::nullopt;  // more fragments, or an offset
   Ipv4View v;
-  v.b_ = b;
+  v.b_ = b.first(total);
   return v;
 }
 
@@ -93,10 +90,11 @@ inline core::Result<Ipv4View> Ipv4View::parse(core::Bytes b) {
     return core::fail(core::Reason::Ipv4BadHeaderLength);
   if (b.size() < hlen) [[unlikely]]
     return core::fail(core::Reason::Ipv4Truncated);
-  if (core::load_be16(b, 2) < hlen) [[unlikely]]
+  const std::size_t total = core::load_be16(b, 2);
+  if (total < hlen) [[unlikely]]
     return core::fail(core::Reason::Ipv4BadTotalLength);
   Ipv4View v;
-  v.b_ = b;
+  v.b_ = b.first(total < b.size() ? total : b.size());
   return v;
 }
 
