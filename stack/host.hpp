@@ -93,8 +93,9 @@ class Host {
 
  private:
   void set_now(core::Instant now) {
-    // The contract: instants handed to a Host never go backwards.
-    if (now > now_) now_ = now;
+    // The contract: instants handed to a Host never go backwards. (A select and a plain store: the value
+    // stays in a register for the caller, not reloaded after a conditional store.)
+    now_ = now > now_ ? now : now_;
   }
 
   core::HostId id_;

@@ -69,6 +69,7 @@ class EthernetLayer {
     nic::Nic* nic;
     wire::MacAddress mac;  // copied at attach: both paths read them per frame without a virtual call
     nic::LinkType link;
+    std::uint64_t mac_word;  // mac as first_six_word() gives it: the fast path's test is one load and compare
   };
   std::vector<Attached> nics_;
   std::vector<std::pair<std::uint16_t, L3Handler*>> table_;

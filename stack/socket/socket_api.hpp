@@ -90,7 +90,9 @@ class SocketApi {
   };
   static_assert(sizeof(Slot) == 16);
   const Slot* slot(int fd) const {
-    return fd >= 0 && static_cast<std::size_t>(fd) < slots_.size() && slots_[fd].used ? &slots_[fd] : nullptr;
+    // A negative fd converts to an index far beyond any table: one unsigned compare checks both ends.
+    const auto i = static_cast<std::size_t>(static_cast<unsigned>(fd));
+    return i < slots_.size() && slots_[i].used ? &slots_[i] : nullptr;
   }
   /// Counts the call; traces it when a sink is installed (out of line: the fast path is one increment).
   /// `addr` by reference: only the trace reads it (a by-value Endpoint is packed on the stack and reloaded
