@@ -79,8 +79,12 @@ class DatagramQueue {
   }
   void pop() {
     bytes_ -= front_.len;
-    head_ = wrap(head_ + 1);
-    if (--count_ != 0) front_ = recs_[head_];
+    // The ring moves only when a record comes out of it: emptied, the queue keeps head_, and the next
+    // record behind a new front_ still goes to wrap(head_ + 1).
+    if (--count_ != 0) {
+      head_ = wrap(head_ + 1);
+      front_ = recs_[head_];
+    }
   }
 
  private:
