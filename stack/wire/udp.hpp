@@ -77,7 +77,7 @@ struct UdpHeader {
     // adds into the native sum.
     const std::uint64_t be = pseudo_sum(src, dst);
     const std::uint64_t start = detail::kLittle ? be << 8 : be;
-    store(out, detail::fold(detail::sum_scalar(payload.data(), payload.size(), start)));
+    store(out, detail::fold(detail::sum_short(payload.data(), payload.size(), start)));
   }
 
  private:
