@@ -75,6 +75,7 @@ void Scheduler::pop_root() {
   const Entry last = heap_[heap_size_];
   heap_[heap_size_] = kPastEnd;
   if (heap_size_ > 0) sift_down(0, last);
+  note_top();
 }
 
 bool Scheduler::cancel(TimerId id) {
@@ -82,6 +83,7 @@ bool Scheduler::cancel(TimerId id) {
   // The heap entry stays until it reaches the top; its seq no longer matches the slot's.
   free_slot(id.slot);
   --live_;
+  note_top();  // it may have been the top
   // why: entries cancelled far in the future would otherwise wait for their time to come; sweeping when dead
   // entries outnumber live ones (plus slack) costs O(1) amortised per cancel and allocates nothing.
   if (heap_size_ > 2 * live_ + kCompactSlack) compact();
@@ -94,6 +96,7 @@ void Scheduler::compact() {
                                   [this](const Entry& e) { return !is_live(e); });
   std::fill(end, begin + static_cast<std::ptrdiff_t>(heap_size_), kPastEnd);
   heap_size_ = static_cast<std::size_t>(end - begin);
+  top_dead_ = false;
   // (time, seq) is a total order, so rebuilding the heap cannot change the dispatch order.
   if (heap_size_ < 2) return;
   for (std::size_t i = (heap_size_ - 2) / kArity + 1; i-- > 0;) sift_down(i, Entry(heap_[i]));

@@ -134,9 +134,10 @@ class Scheduler {
   // run_one_until() once the top is live (or the heap empty).
   inline bool dispatch_top_until(core::Instant until);
   void pop_dead() {
-    // Only cancellations leave dead entries: with none in the heap, the top is live.
-    while (heap_size_ != live_ && !is_live(heap_[0])) pop_root();
+    while (top_dead_) pop_root();
   }
+  // Recomputes top_dead_ where the top may have changed other than by a dispatch or a fast replacement.
+  void note_top() { top_dead_ = heap_size_ != live_ && !is_live(heap_[0]); }
   // The cold path, out of line so that the hot ones stay small: storage grows to its high-water mark.
   [[gnu::noinline]] void grow();
   /// Takes a free slot for a new event. There always is one: the slot table is as long as the heap's
@@ -162,6 +163,11 @@ class Scheduler {
   std::size_t heap_size_ = 0;
   std::vector<std::uint64_t> slots_;  // as long as heap_; the free ones linked from free_head_
   std::uint32_t free_head_ = kNoSlot;
+  // heap_[0] is a dead entry (dispatched or cancelled). Kept rather than computed from the slot table: the
+  // dispatch path and schedule_at ask on every event, and the flag is one byte to test where liveness is two
+  // dependent loads and a compare (the heap of a running simulation usually holds some cancelled entry, so
+  // heap_size_ == live_ rarely answers first).
+  bool top_dead_ = false;
   std::size_t live_ = 0;
   std::uint64_t seq_ = 1;  // 0 is "no event"
   // Not next to live_: GCC would update the pair in run_one_until with one 16-byte load, which cannot be
@@ -172,7 +178,7 @@ class Scheduler {
 
 inline TimerId Scheduler::schedule_at(core::Instant at, EventTarget& target, std::uint64_t tag) {
   if (at < now_) at = now_;
-  if (heap_size_ == live_ || is_live(heap_[0])) return push(at, target, tag);
+  if (!top_dead_) return push(at, target, tag);
   const TimerId id = take_slot();
   replace_dead_top(id, at, target, tag);
   return id;
@@ -180,7 +186,7 @@ inline TimerId Scheduler::schedule_at(core::Instant at, EventTarget& target, std
 
 inline void Scheduler::schedule_at(TimerId& out, core::Instant at, EventTarget& target, std::uint64_t tag) {
   if (at < now_) at = now_;
-  if (heap_size_ == live_ || is_live(heap_[0])) return push_into(out, at, target, tag);
+  if (!top_dead_) return push_into(out, at, target, tag);
   const TimerId id = take_slot();
   out = id;  // before the sift below: it may be a call
   replace_dead_top(id, at, target, tag);
@@ -205,15 +211,17 @@ inline void Scheduler::replace_dead_top(TimerId id, core::Instant at, EventTarge
     top.target = &target;
     top.tag = tag;
     top.slot = id.slot;
+    top_dead_ = false;
   } else {
     sift_down(0, Entry{id.seq, time, &target, tag, id.slot});
+    note_top();  // a cancelled child may have come up
   }
 }
 
 inline bool Scheduler::run_one_until(core::Instant until) {
   // A dead top (the event dispatched last, when its handler scheduled nothing in its place, or a cancelled
   // one) is popped out of line: with the pops' calls inline, the caller would save registers on every event.
-  if (heap_size_ != live_ && !is_live(heap_[0])) [[unlikely]]
+  if (top_dead_) [[unlikely]]
     return pop_dead_then_run_one_until(until);
   return dispatch_top_until(until);
 }
@@ -227,6 +235,7 @@ inline bool Scheduler::dispatch_top_until(core::Instant until) {
   // takes its place). The slot is freed before the call: the target may schedule again and reuse it.
   now_ = core::instant_from_ns(static_cast<std::int64_t>(top.time));
   free_slot(top.slot);
+  top_dead_ = true;
   --live_;
   ++dispatched_;
   target->on_event(tag, now_);
