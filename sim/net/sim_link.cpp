@@ -59,27 +59,29 @@ core::Duration SimLink::serialization_time(std::size_t bytes, std::uint64_t rate
   return core::Duration{static_cast<std::int64_t>((bits_ns + rate_bps - 1) / rate_bps)};
 }
 
-SimLink::Direction::Direction(SimLink& link, std::uint8_t index, core::BufferPool& pool,
-                              const LinkConfig& config, std::uint64_t seed)
-    : index(index),
+SimLink::Direction::Direction(SimLink& link, core::BufferPool& pool, const LinkConfig& config,
+                              std::uint64_t seed)
+    : link(link),
       faulty(config.faults.any()),
       wire(link, *this),
       faults(wire, pool, config.faults, seed),
       entry(link, *this) {}
 
 core::Duration SimLink::Direction::serialization(std::size_t bytes, std::uint64_t rate_bps) {
-  if (bytes != last_bytes) {
-    last_ser = serialization_time(bytes, rate_bps);
+  if (bytes == last_bytes) return last_ser;
+  const core::Duration ser = serialization_time(bytes, rate_bps);
+  if (bytes <= mtu_frame_bytes) {  // see last_bytes
+    last_ser = ser;
     last_bytes = bytes;
   }
-  return last_ser;
+  return ser;
 }
 
 SimLink::SimLink(engine::Scheduler& sched, core::BufferPool& pool, LinkConfig config)
     : sched_(sched),
       config_(config),
-      dirs_{{Direction(*this, 0, pool, config_, derive_seed(config_.seed, 0)),
-             Direction(*this, 1, pool, config_, derive_seed(config_.seed, 1))}},
+      dirs_{{Direction(*this, pool, config_, derive_seed(config_.seed, 0)),
+             Direction(*this, pool, config_, derive_seed(config_.seed, 1))}},
       slot_capacity_(slot_count(pool, config_)) {}
 
 SimLink::~SimLink() {
@@ -94,6 +96,7 @@ void SimLink::attach(int side, nic::NicInfo info, FrameSink& sink) {
   Direction& d = dirs_[side];
   d.info = std::move(info);
   d.mtu_frame_bytes = d.info.mtu + (d.info.link == nic::LinkType::Ethernet ? wire::kEthernetHeaderLen : 0);
+  d.last_bytes = SIZE_MAX;  // cached under the old MTU
   dirs_[1 - side].sink = &sink;
 }
 
@@ -115,7 +118,8 @@ std::size_t SimLink::in_flight(int from_side) const {
 std::size_t SimLink::queued(int from_side, core::Instant now) const {
   const Direction& d = dirs_[from_side];
   std::size_t n = 0;
-  for (std::size_t i = d.in_flight.size() - d.serializing; i < d.in_flight.size(); ++i)
+  for (std::size_t i = d.in_flight.size() - std::min(d.serializing, d.in_flight.size());
+       i < d.in_flight.size(); ++i)
     n += d.in_flight[i].serialized > now ? 1 : 0;
   return n;
 }
@@ -133,20 +137,23 @@ std::uint64_t SimLink::dropped() const {
 template <bool kFast>
 inline core::Result<void> SimLink::enter_wire(Direction& d, core::PacketBuf&& frame, core::Instant now) {
   // kFast: what every frame of a steady flow takes, with no call but tail calls. The rare cases that need
-  // calls (a frame that may exceed the MTU, a size whose serialization time is not cached, a full ring) go
-  // to the general path (kFast false, out of line) before anything is changed but the trim of `serializing`
-  // (which the general path repeats as a no-op); it handles every frame.
+  // calls (a size whose serialization time is not cached, which covers a frame that may exceed the MTU, and
+  // a full ring) go to the general path (kFast false, out of line) before anything is changed but the trim
+  // of `serializing` (which the general path repeats as a no-op); it handles every frame.
   const core::Bytes bytes = std::as_const(frame).bytes();
-  if (bytes.size() > d.mtu_frame_bytes) {
-    if constexpr (kFast) return enter_wire_general(d, std::move(frame), now);
-    if (ip_bytes(bytes, d.info.link) > d.info.mtu) {
-      ++d.stats.dropped_mtu;
-      return core::fail(core::Reason::NicMtuExceeded);
-    }
+  if constexpr (kFast) {
+    if (bytes.size() != d.last_bytes) return enter_wire_general(d, std::move(frame), now);
+  } else if (bytes.size() > d.mtu_frame_bytes && ip_bytes(bytes, d.info.link) > d.info.mtu) {
+    ++d.stats.dropped_mtu;
+    return core::fail(core::Reason::NicMtuExceeded);
   }
-  if (kFast && bytes.size() != d.last_bytes) return enter_wire_general(d, std::move(frame), now);
-  while (d.serializing > 0 && d.in_flight[d.in_flight.size() - d.serializing].serialized <= now)
-    --d.serializing;  // serialized by now
+  if (d.busy_until <= now) {
+    d.serializing = 0;  // the wire is idle: every frame in flight is serialized
+  } else {
+    d.serializing = std::min(d.serializing, d.in_flight.size());  // some counted may have been delivered
+    while (d.serializing > 0 && d.in_flight[d.in_flight.size() - d.serializing].serialized <= now)
+      --d.serializing;  // serialized by now
+  }
   if (d.serializing >= config_.queue) {
     ++d.stats.dropped_queue;
     return core::fail(core::Reason::NicQueueFull);
@@ -159,7 +166,7 @@ inline core::Result<void> SimLink::enter_wire(Direction& d, core::PacketBuf&& fr
   const core::Instant start = std::max(now, d.busy_until);
   // Saturating: at 1 bps a million queued jumbo frames keep the wire busy for longer than int64 ns holds.
   const core::Instant serialized =
-      engine::saturating_add(start, d.serialization(bytes.size(), config_.rate_bps));
+      engine::saturating_add(start, kFast ? d.last_ser : d.serialization(bytes.size(), config_.rate_bps));
   d.busy_until = serialized;
   ++d.serializing;
   ++d.stats.frames;
@@ -174,7 +181,7 @@ inline core::Result<void> SimLink::enter_wire(Direction& d, core::PacketBuf&& fr
   assert(!f.frame.valid());
   std::construct_at(&f.frame, std::move(frame));
   f.serialized = serialized;
-  sched_.schedule_at(f.event, engine::saturating_add(serialized, config_.delay), *this, d.index);
+  sched_.schedule_at(f.event, engine::saturating_add(serialized, config_.delay), d, kDeliveryTag);
   return {};
 }
 
@@ -211,7 +218,7 @@ void SimLink::arm_hold_timer(Direction& d) {
   d.hold_timer = {};
   if (!deadline) return;
   d.hold_at = *deadline;
-  d.hold_timer = sched_.schedule_at(*deadline, *this, kHoldTag | d.index);
+  d.hold_timer = sched_.schedule_at(*deadline, d, kHoldTag);
 }
 
 void SimLink::on_hold_timer(Direction& d, core::Instant now) {
@@ -220,18 +227,20 @@ void SimLink::on_hold_timer(Direction& d, core::Instant now) {
   arm_hold_timer(d);
 }
 
-void SimLink::on_event(std::uint64_t tag, core::Instant now) {
-  Direction& d = dirs_[tag & 1];
-  if ((tag & kHoldTag) != 0) return on_hold_timer(d, now);
+inline void SimLink::deliver(Direction& d, core::Instant now) {
   // Out of the ring before the sink runs: a sink that transmits into this direction again (a switch whose
   // two ports share this link) may grow the ring, which moves its elements.
   core::PacketBuf frame = std::move(d.in_flight.front().frame);
   d.in_flight.pop_front();
   --in_flight_;
-  d.serializing = std::min(d.serializing, d.in_flight.size());  // a delivered frame was serialized long ago
   if (d.sink == nullptr) return;  // an end nobody attached: the frame falls on the floor
   ++d.stats.delivered;
   d.sink->receive(std::move(frame), now);
+}
+
+void SimLink::Direction::on_event(std::uint64_t tag, core::Instant now) {
+  if (tag == kHoldTag) return link.on_hold_timer(*this, now);
+  link.deliver(*this, now);
 }
 
 }  // namespace strata::sim::net

@@ -48,10 +48,10 @@ struct LinkDirStats {
 ///  - Otherwise it starts serializing at start = max(t, B), B the instant the wire is busy until, takes
 ///    ser = ceil(bytes * 8 * 1e9 / rate_bps) ns (bytes = the frame as handed in: no preamble, no FCS; 0 when
 ///    rate_bps is 0), the wire is then busy until start + ser, and the frame is handed to the far end's sink
-///    at start + ser + delay by one scheduler event (tag = the direction). Never within transmit (rule 4),
-///    even with zero rate and delay; frames of one direction arrive in the order they entered (start + ser
-///    never decreases and the delay is fixed, so each direction's events fire in the order of its frames, and
-///    an event delivers the oldest frame of its direction).
+///    at start + ser + delay by one scheduler event (for the direction: its target). Never within transmit
+///    (rule 4), even with zero rate and delay; frames of one direction arrive in the order they entered
+///    (start + ser never decreases and the delay is fixed, so each direction's events fire in the order of
+///    its frames, and an event delivers the oldest frame of its direction).
 ///  - The injector's verdicts come first (a lost frame never reaches the checks above). When it holds a
 ///    reordered frame, the link schedules an event at its next_deadline() that calls advance().
 /// Slots: at most slot_capacity() frames are in flight at once in both directions, fixed at construction:
@@ -59,7 +59,7 @@ struct LinkDirStats {
 /// bound: frames in flight are slots of that pool). Each direction's ring grows to its high-water mark as
 /// frames come, then is reused: no allocation per frame in steady state.
 /// Lifetimes: the scheduler and the pool outlive the link; destroying the link cancels its pending events.
-class SimLink final : private engine::EventTarget {
+class SimLink final {
  public:
   SimLink(engine::Scheduler& sched, core::BufferPool& pool, LinkConfig config);
   ~SimLink();
@@ -118,16 +118,21 @@ class SimLink final : private engine::EventTarget {
     core::Instant serialized{};  // when its serialization ends
     engine::TimerId event{};
   };
-  struct Direction {
-    Direction(SimLink& link, std::uint8_t index, core::BufferPool& pool, const LinkConfig& config,
-              std::uint64_t seed);
+  // The target of its own events (deliveries, the hold timer): a delivery finds its ring with no indexing.
+  struct Direction final : engine::EventTarget {
+    Direction(SimLink& link, core::BufferPool& pool, const LinkConfig& config, std::uint64_t seed);
     core::Duration serialization(std::size_t bytes, std::uint64_t rate_bps);
-    std::uint8_t index;   // 0: a->b, 1: b->a; the tag of its delivery events
+    void on_event(std::uint64_t tag, core::Instant now) override;
+    SimLink& link;
     bool faulty = false;  // any fault configured: frames go through the injector
     nic::NicInfo info;    // the sending end's
     // Frames up to this many bytes cannot exceed the MTU, whatever their tags: the MTU check's fast path.
     std::size_t mtu_frame_bytes = 0;
-    FrameSink* sink = nullptr;  // the far end's, set by attach(1 - index)
+    // why: frames of one flow have one size, and the division costs more than the rest of enter_wire. Only
+    // sizes up to mtu_frame_bytes are cached, so a frame of the cached size needs no MTU check either.
+    std::size_t last_bytes = SIZE_MAX;
+    core::Duration last_ser{};
+    FrameSink* sink = nullptr;  // the far end's, set when the far end attaches
     Wire wire;
     nic::FaultInjector faults;
     Entry entry;
@@ -135,16 +140,14 @@ class SimLink final : private engine::EventTarget {
     FifoRing<InFlight> in_flight;
     // The newest `serializing` frames of in_flight may still be serializing: the queue the drop-tail limit
     // counts. Trimmed lazily, when a frame comes (older frames' serialization ends no later than newer
-    // ones').
+    // ones'); deliveries leave it alone, so it may count delivered frames until then (at most size()
+    // counts).
     std::size_t serializing = 0;
-    // why: frames of one flow have one size, and the division costs more than the rest of enter_wire.
-    std::size_t last_bytes = SIZE_MAX;
-    core::Duration last_ser{};
     engine::TimerId hold_timer{};
     core::Instant hold_at{};
     LinkDirStats stats;
   };
-  static constexpr std::uint64_t kHoldTag = std::uint64_t{1} << 63;  // | direction; else the direction
+  static constexpr std::uint64_t kDeliveryTag = 0, kHoldTag = 1;
 
   // Inlined into both entries (the fault-free Entry and the injector's Wire): a frame crosses one per hop.
   // The fast one (kFast) hands rare frames to the general one, out of line (see the .cpp).
@@ -160,7 +163,7 @@ class SimLink final : private engine::EventTarget {
   // Out of line: only reordering links have hold timers, and inlined its calls would make every delivery
   // save the registers they need.
   [[gnu::noinline]] void on_hold_timer(Direction& d, core::Instant now);
-  void on_event(std::uint64_t tag, core::Instant now) override;
+  inline void deliver(Direction& d, core::Instant now);
 
   engine::Scheduler& sched_;
   LinkConfig config_;
