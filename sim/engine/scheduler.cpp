@@ -70,6 +70,11 @@ void Scheduler::sift_down(std::size_t hole, const Entry& e) {
   *dst = e;
 }
 
+void Scheduler::sift_down_from_top(TimerId id, std::uint64_t time, EventTarget& target, std::uint64_t tag) {
+  sift_down(0, Entry{id.seq, time, &target, tag, id.slot});
+  note_top();  // a cancelled child may have come up
+}
+
 void Scheduler::pop_root() {
   --heap_size_;
   const Entry last = heap_[heap_size_];

@@ -127,6 +127,11 @@ class Scheduler {
   [[gnu::noinline]] TimerId push(core::Instant at, EventTarget& target, std::uint64_t tag);
   [[gnu::noinline]] void push_into(TimerId& out, core::Instant at, EventTarget& target, std::uint64_t tag);
   inline void replace_dead_top(TimerId id, core::Instant at, EventTarget& target, std::uint64_t tag);
+  // replace_dead_top's sift. Out of line, and with no Entry built in the caller: a local whose address is
+  // passed on would keep GCC from making the caller's other calls tail calls (its caller, a link's fast
+  // path, would then need a stack frame).
+  [[gnu::noinline]] void sift_down_from_top(TimerId id, std::uint64_t time, EventTarget& target,
+                                            std::uint64_t tag);
   [[gnu::noinline]] void pop_root();
   [[gnu::noinline]] bool pop_dead_then_run_one_until(core::Instant until);
   // Out of line: the hook takes its argument by reference, a stack slot every event would set up.
@@ -213,8 +218,7 @@ inline void Scheduler::replace_dead_top(TimerId id, core::Instant at, EventTarge
     top.slot = id.slot;
     top_dead_ = false;
   } else {
-    sift_down(0, Entry{id.seq, time, &target, tag, id.slot});
-    note_top();  // a cancelled child may have come up
+    sift_down_from_top(id, time, target, tag);
   }
 }
 
@@ -233,12 +237,14 @@ inline bool Scheduler::dispatch_top_until(core::Instant until) {
   const std::uint64_t tag = top.tag;
   // The entry stays at the top, dead from here on (pop_dead removes it, or an event scheduled by the target
   // takes its place). The slot is freed before the call: the target may schedule again and reuse it.
-  now_ = core::instant_from_ns(static_cast<std::int64_t>(top.time));
+  // `now` passed from a register: the slot table's store below may alias now_ for GCC (a reload).
+  const core::Instant now = core::instant_from_ns(static_cast<std::int64_t>(top.time));
+  now_ = now;
   free_slot(top.slot);
   top_dead_ = true;
   --live_;
   ++dispatched_;
-  target->on_event(tag, now_);
+  target->on_event(tag, now);
   if (after_event_) [[unlikely]]
     run_after_event();
   return true;
