@@ -65,7 +65,8 @@ inline void LearningSwitch::receive(std::uint32_t in_port, core::PacketBuf&& fra
     return receive_general(in_port, std::move(frame), now);
   const std::uint64_t src = mac_key(bytes.data() + 6);
   Entry& newest = entries_[newest_];
-  if (is_multicast(src) || newest.key != src) return receive_general(in_port, std::move(frame), now);
+  // No multicast test: the table never holds a multicast key, so a source that matches one is unicast.
+  if (newest.key != src) return receive_general(in_port, std::move(frame), now);
   ++stats_.received;
   newest.port = in_port;
   newest.learned = now;
@@ -86,18 +87,18 @@ void LearningSwitch::receive_general(std::uint32_t in_port, core::PacketBuf&& fr
 
 inline void LearningSwitch::forward(std::uint32_t in_port, std::uint64_t dst, core::PacketBuf&& frame,
                                     core::Instant now) {
-  if (!is_multicast(dst)) {
-    const std::uint32_t e = find(dst);
-    if (e != kNone && now - entries_[e].learned < aging_) {
-      const std::uint32_t out = entries_[e].port;
-      if (out == in_port) {
-        ++stats_.filtered;
-        return;
-      }
-      ++stats_.forwarded;
-      (void)ports_[out]->out().transmit(std::move(frame), now);  // the link counts its own drops
+  // A multicast (or broadcast) destination is never found (the table holds no multicast key): it floods
+  // with no test of its own, which every unicast frame would pay for.
+  const std::uint32_t e = find(dst);
+  if (e != kNone && now - entries_[e].learned < aging_) {
+    const std::uint32_t out = entries_[e].port;
+    if (out == in_port) {
+      ++stats_.filtered;
       return;
     }
+    ++stats_.forwarded;
+    (void)ports_[out]->out().transmit(std::move(frame), now);  // the link counts its own drops
+    return;
   }
   flood(in_port, std::move(frame), now);
 }
