@@ -173,7 +173,10 @@ struct Simulation::LinkNode {
 };
 
 Simulation::Simulation(SimOptions options, std::uint64_t seed)
-    : options_(std::move(options)), seed_(seed), pool_(8192, 64) {}
+    : options_(std::move(options)),
+      seed_(seed),
+      event_limit_(options_.max_events != 0 ? options_.max_events : UINT64_MAX),
+      pool_(8192, 64) {}
 
 Simulation::~Simulation() {
   // Apps first: their coroutine frames hold sockets of hosts.
@@ -421,7 +424,7 @@ bool Simulation::finished() {
 }
 
 bool Simulation::run_one() {
-  if (options_.max_events != 0 && sched_.dispatched() >= options_.max_events) {
+  if (sched_.dispatched() >= event_limit_) {
     // At the cap: the run is over, and cut short unless nothing was left to do before its end anyway.
     if (!finished()) event_limit_hit_ = true;
     return false;

@@ -142,6 +142,7 @@ class Simulation {
 
   SimOptions options_;
   std::uint64_t seed_;
+  std::uint64_t event_limit_;  // options_.max_events, UINT64_MAX for none: one compare per event
   core::Instant end_{};
   bool explicit_until_ = false;
   bool event_limit_hit_ = false;
