@@ -303,6 +303,15 @@ core::Result<void> Ipv4Layer::send_routed(const Ipv4SendParams& p, const std::op
                 is_link_broadcast(p.dst, route->nic));
 }
 
+core::Result<void> Ipv4Layer::send_routed(ScalarSend s, core::PacketBuf&& payload, core::Instant now) {
+  Ipv4SendParams p;
+  p.src = s.src;
+  p.dst = s.dst;
+  p.protocol = s.protocol;
+  p.ttl = s.ttl;
+  return send_routed(p, routes_.lookup(s.dst), std::move(payload), now);
+}
+
 // Inlined into send_routed() (and forward()): the header it builds then stays in registers for emit().
 [[gnu::always_inline]] inline core::Result<void> Ipv4Layer::output(core::NicId nic,
                                                                    wire::Ipv4Address next_hop,

@@ -67,6 +67,14 @@ class Ipv4Layer final : public link::L3Handler {
   /// the usual datagram goes down to ARP within the sender's own call, its parameters constants there.
   inline core::Result<void> send_via(const Ipv4SendParams& p, const std::optional<RouteMatch>& route,
                                      core::PacketBuf&& payload, core::Instant now);
+  /// send_via() for a transport that looked up `route` and its interface, interface_of(*route), once
+  /// (nullptr: no route or no such interface), with a source address (not any), no TOS, no DF, and its
+  /// transport mark already set (UDP). The header fields as scalars, not an Ipv4SendParams: the usual
+  /// datagram builds no parameter block in memory, only the out-of-line path does.
+  inline core::Result<void> send_via(wire::Ipv4Address src, wire::Ipv4Address dst, std::uint8_t protocol,
+                                     std::uint8_t ttl, const std::optional<RouteMatch>& route,
+                                     const Ipv4Interface* iface, core::PacketBuf&& payload,
+                                     core::Instant now);
   /// ICMP errors about our own datagrams go to the transport that sent them.
   void deliver_error(core::RxFrame& frame, const IcmpErrorInfo& error);
   /// For a reporter (frame.report non-null) only: the transport header of the datagram an ICMP error quotes
@@ -103,6 +111,10 @@ class Ipv4Layer final : public link::L3Handler {
     auto r = routes_.lookup(dst);
     return r ? source_of(*r) : nullptr;
   }
+  /// The interface `r` leaves by, nullptr when there is no such interface.
+  const Ipv4Interface* interface_of(const RouteMatch& r) const {
+    return r.nic.value < ifaces_.size() ? &ifaces_[r.nic.value] : nullptr;
+  }
   /// The address of the interface `r` leaves by, nullptr when it has none.
   const wire::Ipv4Address* source_of(const RouteMatch& r) const {
     if (r.nic.value >= ifaces_.size() || !ifaces_[r.nic.value].addr) return nullptr;
@@ -119,6 +131,16 @@ class Ipv4Layer final : public link::L3Handler {
   [[gnu::noinline]] core::Result<void> send_routed(const Ipv4SendParams& p,
                                                    const std::optional<RouteMatch>& route,
                                                    core::PacketBuf&& payload, core::Instant now);
+  /// What the scalar send_via() passes on to its send_routed(): 12 bytes, in two registers.
+  struct ScalarSend {
+    wire::Ipv4Address src, dst;
+    std::uint8_t protocol, ttl;
+  };
+  /// send_routed() for the scalar send_via(): the parameter block built here, and the route looked up again
+  /// (the same one), so that the caller keeps neither in memory, nor passes an argument on the stack (which
+  /// costs it a frame pointer).
+  [[gnu::noinline]] core::Result<void> send_routed(ScalarSend s, core::PacketBuf&& payload,
+                                                   core::Instant now);
   /// The header a send builds for `p` out of `iface` (the next ident taken), for a payload of `size` bytes.
   wire::Ipv4Header header_for(const Ipv4SendParams& p, const Ipv4Interface& iface, std::size_t size) {
     wire::Ipv4Header h;
@@ -194,6 +216,31 @@ inline core::Result<void> Ipv4Layer::send_via(const Ipv4SendParams& p, const std
   ctx_.counters.inc(core::Counter::Ipv4Tx);
   return arp_.send_ipv4(route->nic, route->next_hop, std::move(payload), now,
                         is_link_broadcast(p.dst, route->nic));
+}
+
+inline core::Result<void> Ipv4Layer::send_via(wire::Ipv4Address src, wire::Ipv4Address dst,
+                                              std::uint8_t protocol, std::uint8_t ttl,
+                                              const std::optional<RouteMatch>& route,
+                                              const Ipv4Interface* iface, core::PacketBuf&& payload,
+                                              core::Instant now) {
+  // As the other send_via(); iface non-null means a route whose interface exists (the caller's one check).
+  if (iface == nullptr || ctx_.tracer.on() || wire::kIpv4MinHeaderLen + payload.size() > iface->mtu)
+      [[unlikely]]
+    return send_routed(ScalarSend{src, dst, protocol, ttl}, std::move(payload), now);
+  const std::size_t size = payload.size();
+  const core::MutBytes out = payload.push_front(wire::kIpv4MinHeaderLen);
+  payload.set_mark(&core::LayerMarks::net);
+  wire::Ipv4Header h;
+  h.ident = next_ident_++;
+  h.ttl = ttl;
+  h.protocol = protocol;
+  h.src = src;
+  h.dst = dst;
+  h.total_length = static_cast<std::uint16_t>(std::min<std::size_t>(wire::kIpv4MinHeaderLen + size, 0xffff));
+  h.emit(out);
+  ctx_.counters.inc(core::Counter::Ipv4Tx);
+  return arp_.send_ipv4(route->nic, route->next_hop, std::move(payload), now,
+                        is_link_broadcast(dst, route->nic));
 }
 
 }  // namespace strata::net

@@ -182,12 +182,13 @@ core::Result<std::size_t, Errno> UdpLayer::send_to(UdpId id, core::Bytes data, E
   if (!ep.bound) [[unlikely]]
     if (auto b = bind(id, Endpoint{}); !b) return core::fail(b.error());
   // One route lookup gives both a wildcard-bound socket its source address and IPv4 its way out.
+  // Its interface once, for both too (IPv4 would check the route's interface again).
   const auto route = ipv4_.routes().lookup(to->addr);
+  const net::Ipv4Interface* iface = route ? ipv4_.interface_of(*route) : nullptr;
   auto src = ep.local.addr;
   if (src.is_any()) {
-    const wire::Ipv4Address* s = route ? ipv4_.source_of(*route) : nullptr;
-    if (!s) return core::fail(Errno::ENETUNREACH_);
-    src = *s;
+    if (iface == nullptr || !iface->addr) return core::fail(Errno::ENETUNREACH_);
+    src = iface->addr->address;
   }
   auto p = ctx_.pool.allocate(wire::kUdpHeaderLen + data.size());
   if (!p) return core::fail(Errno::ENOBUFS_);
@@ -206,12 +207,9 @@ core::Result<std::size_t, Errno> UdpLayer::send_to(UdpId id, core::Bytes data, E
   p->set_mark(&core::LayerMarks::transport);
   p->set_mark(&core::LayerMarks::payload, wire::kUdpHeaderLen);
   ctx_.sent(now, Layer::Udp, Counter::UdpTx, *p);
-  net::Ipv4SendParams sp;
-  sp.src = src;
-  sp.dst = to->addr;
-  sp.protocol = wire::ip_proto::kUdp;
-  sp.ttl = config_.ttl;
-  if (auto r = ipv4_.send_via(sp, route, std::move(*p), now); !r) {
+  if (auto r =
+          ipv4_.send_via(src, to->addr, wire::ip_proto::kUdp, config_.ttl, route, iface, std::move(*p), now);
+      !r) {
     switch (r.error()) {
       case Reason::Ipv4NoRoute:
         return core::fail(Errno::ENETUNREACH_);
