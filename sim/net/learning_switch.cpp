@@ -88,8 +88,11 @@ void LearningSwitch::receive_general(std::uint32_t in_port, core::PacketBuf&& fr
 inline void LearningSwitch::forward(std::uint32_t in_port, std::uint64_t dst, core::PacketBuf&& frame,
                                     core::Instant now) {
   // A multicast (or broadcast) destination is never found (the table holds no multicast key): it floods
-  // with no test of its own, which every unicast frame would pay for.
-  const std::uint32_t e = find(dst);
+  // with no test of its own, which every unicast frame would pay for. The entry found last is tried first:
+  // a flow's frames go to one station, and its entry is then read without the hash and the index, which
+  // made a chain of dependent loads that was most of the switch's time.
+  std::uint32_t e = last_dst_;
+  if (e == kNone || entries_[e].key != dst) e = last_dst_ = find(dst);
   if (e != kNone && now - entries_[e].learned < aging_) {
     const std::uint32_t out = entries_[e].port;
     if (out == in_port) {

@@ -105,6 +105,9 @@ class LearningSwitch {
   int index_shift_ = 0;               // 64 - log2(index_.size()): the hash is the product's top bits
   std::vector<std::uint32_t> free_entries_;
   std::uint32_t oldest_ = kNone, newest_ = kNone;
+  // The entry forward() found last (or kNone). Checked by its key before use: an evicted entry is reused at
+  // once for another key, so an entry whose key still matches is the live one.
+  std::uint32_t last_dst_ = kNone;
   std::size_t used_ = 0;
   Stats stats_;
 };

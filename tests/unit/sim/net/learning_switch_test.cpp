@@ -163,6 +163,25 @@ TEST(LearningSwitch, AFullTableEvictsTheEntryLearnedLongestAgo) {
   EXPECT_EQ(rig.sw.lookup(mac(4), at_ms(5)), 3u);
 }
 
+TEST(LearningSwitch, ADestinationEvictedAfterFramesWentToItFloodsAgain) {
+  // forward() tries the entry it found last first. Once that entry is evicted and reused for another
+  // station, frames to the evicted one must flood again, and frames to the new one go to its port.
+  SwitchRig rig(4, 300s, 2);
+  rig.arrive(0, frame(wire::MacAddress::broadcast(), mac(1)), at_ms(1));  // A on port 0
+  (void)rig.sent();
+  rig.arrive(1, frame(mac(1), mac(2)), at_ms(2));  // B (port 1) -> A
+  EXPECT_EQ(rig.ports_sent(), (Ports{0}));
+  rig.arrive(2, frame(wire::MacAddress::broadcast(), mac(3)), at_ms(3));  // C evicts A, the oldest
+  (void)rig.sent();
+  EXPECT_FALSE(rig.sw.lookup(mac(1), at_ms(3)));
+  rig.arrive(1, frame(mac(1), mac(2)), at_ms(4));  // B -> A: unknown again
+  EXPECT_EQ(rig.ports_sent(), (Ports{0, 2, 3}));
+  rig.arrive(1, frame(mac(3), mac(2)), at_ms(5));  // B -> C
+  EXPECT_EQ(rig.ports_sent(), (Ports{2}));
+  rig.arrive(1, frame(mac(3), mac(2)), at_ms(6));
+  EXPECT_EQ(rig.ports_sent(), (Ports{2}));
+}
+
 TEST(LearningSwitch, TableMatchesAReferenceModelUnderChurn) {
   // Many MACs through a small table: learning, refreshing, evicting; the table must agree with a plain model.
   constexpr std::size_t kCapacity = 64;
