@@ -49,8 +49,8 @@ class DatagramQueue {
     if (count_ == cap_) [[unlikely]]
       return nullptr;
     const std::size_t need = n != 0 ? n : 1;  // an empty datagram still takes a byte
-    if (count_ ==
-        0) {  // a reader that keeps up: the datagram goes to the arena's start, its record to front_
+    // A reader that keeps up: the datagram goes to the arena's start, its record to front_.
+    if (count_ == 0) {
       if (need > arena_size_) [[unlikely]]
         return nullptr;
       front_ = Record{from, 0, static_cast<std::uint32_t>(n)};
