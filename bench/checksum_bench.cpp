@@ -92,6 +92,7 @@ void BM_ChecksumKernel(benchmark::State& state) {
   }
   state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations()) * static_cast<std::int64_t>(n));
 }
+constexpr char kAvx512[] = "avx512";
 constexpr char kAvx2[] = "avx2";
 constexpr char kSse2[] = "sse2";
 constexpr char kScalar[] = "scalar";
@@ -104,6 +105,7 @@ void kernel_sizes(benchmark::internal::Benchmark* b) {
 BENCHMARK(BM_Memcpy)->Arg(64)->Arg(1460)->Arg(65536);
 BENCHMARK(BM_Checksum)->Arg(64)->Arg(1460)->Arg(65536);
 BENCHMARK(BM_ChecksumScalar)->Arg(1460);
+BENCHMARK_TEMPLATE(BM_ChecksumKernel, kAvx512)->Name("BM_ChecksumKernel/avx512")->Apply(kernel_sizes);
 BENCHMARK_TEMPLATE(BM_ChecksumKernel, kAvx2)->Name("BM_ChecksumKernel/avx2")->Apply(kernel_sizes);
 BENCHMARK_TEMPLATE(BM_ChecksumKernel, kSse2)->Name("BM_ChecksumKernel/sse2")->Apply(kernel_sizes);
 BENCHMARK_TEMPLATE(BM_ChecksumKernel, kScalar)->Name("BM_ChecksumKernel/scalar")->Apply(kernel_sizes);

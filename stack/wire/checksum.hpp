@@ -300,10 +300,10 @@ constexpr std::uint16_t checksum_update32(std::uint16_t checksum, std::uint32_t 
                            static_cast<std::uint16_t>(new_value));
 }
 
-/// Which implementation ones_sum() dispatches to on this CPU: "avx2", "sse2" or "scalar".
+/// Which implementation ones_sum() dispatches to on this CPU: "avx512", "avx2", "sse2" or "scalar".
 const char* checksum_impl_name();
 
-/// For tests and benchmarks: the sum through one named implementation ("avx2", "sse2", "scalar") at every
+/// For tests and benchmarks: the sum through one named implementation ("avx512", "avx2", "sse2", "scalar") at every
 /// length (ones_sum() itself takes the scalar code for short inputs), or nullptr when this CPU or build
 /// lacks it. Same contract as ones_sum().
 using OnesSumFn = std::uint16_t (*)(core::Bytes data, std::uint16_t initial);

@@ -63,7 +63,7 @@ std::vector<Impl> all_impls() {
   std::vector<Impl> impls = {
       {"ones_sum", [](core::Bytes d, std::uint16_t i) { return ones_sum(d, i); }},
       {"ones_sum_scalar", [](core::Bytes d, std::uint16_t i) { return ones_sum_scalar(d, i); }}};
-  for (const char* name : {"avx2", "sse2", "scalar"})
+  for (const char* name : {"avx512", "avx2", "sse2", "scalar"})
     if (OnesSumFn fn = ones_sum_impl(name)) impls.push_back({name, fn});
   return impls;
 }
@@ -341,12 +341,15 @@ TEST(Checksum, IncrementalUpdateToAllZeroDataGivesPositiveZeroWhereRecomputation
 
 TEST(Checksum, DispatchedImplementationIsTheBestThisCpuRuns) {
   const std::string name = checksum_impl_name();
-  EXPECT_TRUE(name == "avx2" || name == "sse2" || name == "scalar") << name;
+  EXPECT_TRUE(name == "avx512" || name == "avx2" || name == "sse2" || name == "scalar") << name;
   EXPECT_NE(ones_sum_impl(name), nullptr);
   EXPECT_NE(ones_sum_impl("scalar"), nullptr);
-  EXPECT_EQ(ones_sum_impl("avx512"), nullptr);
+  EXPECT_EQ(ones_sum_impl("neon"), nullptr);
 #if defined(__x86_64__)
-  EXPECT_EQ(name, __builtin_cpu_supports("avx2") ? "avx2" : "sse2");
+  const bool avx512 = __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
+                      __builtin_cpu_supports("avx512vnni");
+  EXPECT_EQ(name, avx512 ? "avx512" : __builtin_cpu_supports("avx2") ? "avx2" : "sse2");
+  EXPECT_EQ(ones_sum_impl("avx512") != nullptr, avx512);
   EXPECT_NE(ones_sum_impl("sse2"), nullptr);
 #else
   EXPECT_EQ(name, "scalar");
