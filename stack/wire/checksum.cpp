@@ -148,8 +148,9 @@ __attribute__((target("avx2"))) std::uint64_t sum_avx2(const std::byte* p, std::
 // Bounds: at most kBlock = 64 KiB, i.e. 1025 lines, per call. A lane's biased sum stays within
 // [-1025 x 65536, 0), the corrected lane is at most 1025 x 2 x 65535 < 2^28, and the sixteen lanes together
 // are below 2^32, so their sum taken modulo 2^32 is exact.
-// GCC 12's AVX-512 headers build some results from a self-initialised "undefined" vector, which -Wuninitialized
-// reports where they are inlined (GCC bug 105593); the vectors here are all initialised.
+//
+// GCC 12's AVX-512 headers build some results from a self-initialised "undefined" vector, which
+// -Wuninitialized reports where they are inlined (GCC bug 105593); the vectors here are all initialised.
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wuninitialized"
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"

@@ -303,8 +303,8 @@ constexpr std::uint16_t checksum_update32(std::uint16_t checksum, std::uint32_t 
 /// Which implementation ones_sum() dispatches to on this CPU: "avx512", "avx2", "sse2" or "scalar".
 const char* checksum_impl_name();
 
-/// For tests and benchmarks: the sum through one named implementation ("avx512", "avx2", "sse2", "scalar") at every
-/// length (ones_sum() itself takes the scalar code for short inputs), or nullptr when this CPU or build
+/// For tests and benchmarks: the sum through one named implementation ("avx512", "avx2", "sse2", "scalar") at
+/// every length (ones_sum() itself takes the scalar code for short inputs), or nullptr when this CPU or build
 /// lacks it. Same contract as ones_sum().
 using OnesSumFn = std::uint16_t (*)(core::Bytes data, std::uint16_t initial);
 OnesSumFn ones_sum_impl(std::string_view name);
