@@ -21,7 +21,11 @@ std::size_t round_to_page(std::size_t n) {
 }  // namespace
 
 ReadAhead::ReadAhead(core::Bytes file, Config config)
-    : base_(file.data()), len_(file.size()), window_(config.window), chunk_(round_to_page(config.chunk)) {
+    : base_(file.data()),
+      len_(file.size()),
+      window_(config.window),
+      chunk_(round_to_page(config.chunk)),
+      warm_(std::min(config.warm, config.window)) {
   thread_ = std::jthread([this](const std::stop_token& stop) { run(stop); });
 }
 
@@ -43,11 +47,12 @@ void ReadAhead::run(const std::stop_token& stop) {
   const std::size_t page = page_size();
   std::size_t faulted = 0;   // [0, faulted) is faulted in, or behind the reader
   std::size_t released = 0;  // [0, released) is given back
+  std::size_t warmed = 0;    // [0, warmed) has been read into the cache, or is behind the reader
   for (;;) {
     std::uint64_t reader = 0;
     {
       std::unique_lock lock(mutex_);
-      done_ = {faulted, released};
+      done_ = {faulted, released, warmed};
       // Work is pages to fault in up to a window past the reader, or a whole chunk to release behind it (one
       // chunk is kept: the record being read may have started there).
       const bool work = wake_.wait(lock, stop, [&] {
@@ -63,6 +68,12 @@ void ReadAhead::run(const std::stop_token& stop) {
     const auto* bytes = static_cast<const volatile std::byte*>(base_);
     std::byte sink{};
     for (; faulted < target; faulted += page) sink |= bytes[faulted];
+    // One read per cache line of the pages just ahead of the reader: the line then waits in the cache the
+    // cores share (evicted from this core's own as the next lines come in) for the reader's copy.
+    constexpr std::size_t kLine = 64;
+    warmed = std::max<std::size_t>(warmed, std::min<std::uint64_t>(reader, len_) / kLine * kLine);
+    const std::size_t warm_to = std::min<std::uint64_t>(faulted, reader + warm_);
+    for (; warmed < warm_to; warmed += kLine) sink |= bytes[warmed];
     static_cast<void>(sink);
     if (released + 2 * chunk_ <= reader) {
       // Released pages are faulted in again from the page cache if anything reads them: never wrong, and the

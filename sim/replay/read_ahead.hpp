@@ -3,6 +3,9 @@
 // thread of its own faults the pages in a window ahead of the reader and releases them a chunk behind it.
 // The kernel's share of reading a file (mapping each page, unmapping it) then runs on another core while the
 // stack runs on this one, and the mapped part of the file stays within the window whatever the file's size.
+// Closer to the reader it also reads every cache line once, so that libpcap's copy of each record (the one
+// copy it makes: it has no zero-copy read for files) finds its bytes in the shared cache, not in memory: on
+// the harness's 240 MB capture that took a sixth off the replay.
 #pragma once
 
 #include <condition_variable>
@@ -21,6 +24,7 @@ class ReadAhead {
   struct Config {
     std::size_t window = 32u << 20;  // faulted in ahead of the reader
     std::size_t chunk = 2u << 20;    // the unit of work (rounded up to pages)
+    std::size_t warm = 8u << 20;     // read into the cache ahead of the reader (at most the window)
   };
   /// Starts the thread over `file`, which must outlive this object. Throws std::system_error when no thread
   /// can be started (the reader then simply faults the pages in itself).
@@ -33,9 +37,10 @@ class ReadAhead {
   void reader_at(std::uint64_t pos);
   std::size_t chunk() const { return chunk_; }
 
-  /// For tests: how far the thread has got ([0, released) given back, [0, faulted) faulted in or passed).
+  /// For tests: how far the thread has got ([0, released) given back, [0, faulted) faulted in or passed,
+  /// [0, warmed) read into the cache or passed).
   struct Done {
-    std::size_t faulted = 0, released = 0;
+    std::size_t faulted = 0, released = 0, warmed = 0;
   };
   Done done() const;
 
@@ -43,7 +48,7 @@ class ReadAhead {
   void run(const std::stop_token& stop);
 
   const std::byte* base_;
-  const std::size_t len_, window_, chunk_;
+  const std::size_t len_, window_, chunk_, warm_;
   mutable std::mutex mutex_;
   std::condition_variable_any wake_;
   std::uint64_t reader_ = 0;  // guarded by mutex_

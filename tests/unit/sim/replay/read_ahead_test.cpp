@@ -154,22 +154,26 @@ TEST_F(ReplayReadAheadTest, FaultsAWindowAheadAndReleasesBehindTheReader) {
   const Bytes before(map.begin(), map.end());
 
   const std::size_t page = static_cast<std::size_t>(::sysconf(_SC_PAGESIZE));
-  ReadAhead ahead(map, ReadAhead::Config{64 * 1024, 16 * 1024});
+  ReadAhead ahead(map, ReadAhead::Config{64 * 1024, 16 * 1024, 32 * 1024});
   const std::size_t chunk = ahead.chunk();
   EXPECT_EQ(chunk % page, 0u);
   // Before the reader says anything: the first window.
   EXPECT_TRUE(eventually([&] { return ahead.done().faulted >= 64 * 1024; }));
   EXPECT_EQ(ahead.done().released, 0u);
-  // The reader moves on: a window past it is faulted, all but the last chunk behind it released.
+  EXPECT_EQ(ahead.done().warmed, 32u * 1024);
+  // The reader moves on: a window past it is faulted, a smaller one read into the cache, all but the last
+  // chunk behind it released.
   for (std::uint64_t pos = 100'000; pos < map.size(); pos += 150'000) {
     SCOPED_TRACE(pos);
     ahead.reader_at(pos);
     EXPECT_TRUE(eventually([&] {
       const auto d = ahead.done();
       return d.faulted >= std::min<std::uint64_t>(map.size(), pos + 64 * 1024) &&
-             d.released + 2 * chunk > pos;
+             d.warmed >= std::min<std::uint64_t>(map.size(), pos + 32 * 1024) && d.released + 2 * chunk > pos;
     }));
     const auto d = ahead.done();
+    EXPECT_LE(d.warmed, d.faulted);
+    EXPECT_LE(d.warmed, pos + 32 * 1024 + 64);
     EXPECT_LE(d.released + chunk, pos);
     EXPECT_EQ(d.released % chunk, 0u);
   }
