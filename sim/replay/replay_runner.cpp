@@ -133,7 +133,7 @@ int run_replay(const ReplayOptions& opt, std::FILE* out, std::FILE* err) {
   if (const core::Bytes file = reader->mapped_file(); file.size() >= kReadAheadFrom) {
     try {
       ahead.emplace(file, ReadAhead::Config{});
-      reader->on_progress(ahead->chunk(), [&ahead](std::uint64_t pos) { ahead->reader_at(pos); });
+      reader->on_progress(ahead->warm() / 8, [&ahead](std::uint64_t pos) { ahead->reader_at(pos); });
     } catch (const std::system_error&) {
       // No thread to be had: libpcap's reads fault the pages in as they go.
     }

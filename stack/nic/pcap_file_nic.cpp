@@ -10,6 +10,7 @@
 
 #include <algorithm>
 #include <cstddef>
+#include <cstdint>
 #include <cstdio>
 #include <cstring>
 
@@ -51,6 +52,8 @@ struct PcapReader::Mapping {
   std::byte* base = nullptr;
   std::size_t len = 0;
   std::size_t pos = 0;  // the stream's file position as the cookie sees it
+  FILE* stream = nullptr;
+  std::size_t prefetched = 0;  // [.., prefetched) of the file has been asked for (prefetch_ahead)
 
   Mapping(std::byte* b, std::size_t n) : base(b), len(n) {}
   Mapping(const Mapping&) = delete;
@@ -66,6 +69,23 @@ struct PcapReader::Mapping {
     if (reinterpret_cast<const std::byte*>(buf) != from) std::memcpy(buf, from, n);
     m->pos += n;
     return static_cast<ssize_t>(n);
+  }
+  // libpcap copies each record out of the stream's buffer, which is the mapping: a copy that streams from
+  // memory one line after another. Asking for the lines a few records ahead, all at once, lets the memory
+  // system fetch them in parallel (the harness's 240 MB capture: 0.040 -> 0.033 s). Where the stream reads
+  // is glibc's public FILE field _IO_read_ptr (gnulib's freadptr reads it the same way); elsewhere nothing
+  // is prefetched. A prefetch never faults, so released or not-yet-mapped pages are harmless.
+  void prefetch_ahead() {
+#if defined(__GLIBC__)
+    constexpr std::size_t kDistance = 4096, kSpan = 2048, kLine = 64;
+    const auto at = reinterpret_cast<std::uintptr_t>(stream->_IO_read_ptr);
+    const auto first = reinterpret_cast<std::uintptr_t>(base);
+    if (at < first || at - first > len) return;
+    const std::size_t to = std::min(at - first + kDistance + kSpan, len);
+    std::size_t next = std::max(prefetched, at - first + kDistance);
+    for (; next < to; next += kLine) __builtin_prefetch(base + next, 0, 3);
+    prefetched = std::max(prefetched, next);
+#endif
   }
   static int seek(void* cookie, off64_t* offset, int whence) {
     auto* m = static_cast<Mapping*>(cookie);
@@ -104,6 +124,8 @@ std::unique_ptr<PcapReader> PcapReader::open(const std::string& path, std::strin
           if (stream != nullptr) std::fclose(stream);
           stream = nullptr;
           r->mapping_.reset();
+        } else {
+          r->mapping_->stream = stream;
         }
       }
     }
@@ -185,6 +207,7 @@ PcapReader::Status PcapReader::next(PcapRecord& out) {
       return Status::Error;
     }
     ++records_;
+    if (mapping_) mapping_->prefetch_ahead();
     // Looking where the reader is costs an ftell: not on every record.
     if ((records_ & 63) == 0 && progress_) report_progress();
     if (filter_ && pcap_offline_filter(filter_.get(), hdr, data) == 0) continue;
