@@ -146,9 +146,9 @@ __attribute__((target("avx2"))) std::uint64_t sum_avx2(const std::byte* p, std::
 // 256 x 256 == 1: the sum is multiplied by 256 again, a rotation by 8 bits of the 64-bit result (mod
 // 2^64 - 1). An odd last byte pads with a zero byte, as RFC 1071 pads it, so there is no scalar head or tail.
 //
-// Bounds: at most kBlock = 64 KiB, i.e. 1025 lines, per call. A lane's biased sum stays within
-// [-1025 x 65536, 0), the corrected lane is at most 1025 x 2 x 65535 < 2^28, and the sixteen lanes together
-// are below 2^32, so their sum taken modulo 2^32 is exact.
+// Bounds: at most kBlock = 64 KiB, i.e. 1025 lines, per call. A line adds within [-65536, 65534] to a lane,
+// so a lane's biased sum stays within +-1025 x 65536 < 2^27 (int32), the corrected lane is at most
+// 1025 x 2 x 65535 < 2^28, and the sixteen lanes together are below 2^32: their sum modulo 2^32 is exact.
 //
 // GCC 12's AVX-512 headers build some results from a self-initialised "undefined" vector, which
 // -Wuninitialized reports where they are inlined (GCC bug 105593); the vectors here are all initialised.
