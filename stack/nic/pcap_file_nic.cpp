@@ -83,7 +83,8 @@ struct PcapReader::Mapping {
     if (at < first || at - first > len) return;
     const std::size_t to = std::min(at - first + kDistance + kSpan, len);
     std::size_t next = std::max(prefetched, at - first + kDistance);
-    for (; next < to; next += kLine) __builtin_prefetch(base + next, 0, 3);
+    // prefetcht2 (locality 1): measured a little ahead of prefetcht0 and t1; every line, not every other.
+    for (; next < to; next += kLine) __builtin_prefetch(base + next, 0, 1);
     prefetched = std::max(prefetched, next);
 #endif
   }
