@@ -29,7 +29,8 @@ net::Topology two_hosts_on_a_switch() {
   t.seed = 1;
   for (int i = 1; i <= 2; ++i) {
     net::HostSpec h;
-    h.name = "h" + std::to_string(i);
+    h.name = "h";  // not "h" + std::to_string(i): GCC 12's -Wrestrict misfires on it
+    h.name += std::to_string(i);
     net::IfaceSpec ifc;
     ifc.name = "eth0";
     ifc.addr = *wire::Ipv4Cidr::parse("10.0.0." + std::to_string(i) + "/24");

@@ -247,7 +247,10 @@ std::string BreakCondition::text() const {
   if (flags) {
     std::string names;
     for (const auto& f : kFlags)
-      if (*flags & f.bit) names += (names.empty() ? "" : ",") + std::string(f.name);
+      if (*flags & f.bit) {
+        if (!names.empty()) names += ',';
+        names += f.name;
+      }
     add("flags=" + names);
   }
   if (time) add("time=" + scenario::format_time(time->time_since_epoch()));

@@ -16,7 +16,11 @@ namespace strata::sim {
 namespace {
 
 std::string scenario_path(const std::string& name) {
-  return std::string(STRATA_SOURCE_DIR) + "/sim/scenarios/" + name + ".toml";
+  std::string path = STRATA_SOURCE_DIR;  // appended piece by piece: GCC 12's -Wrestrict misfires on "+"
+  path += "/sim/scenarios/";
+  path += name;
+  path += ".toml";
+  return path;
 }
 
 std::unique_ptr<Simulation> load_and_run(const std::string& name, SimOptions options = {}) {
