@@ -91,7 +91,8 @@ void ReadAhead::run(const std::stop_token& stop) {
     // one read per line, which faults the page in if needed. The line then waits in the cache the cores
     // share for the reader's copy.
     warmed = std::max(warmed, at / kLine * kLine);
-    const std::size_t warm_to = std::min<std::uint64_t>({len_, reader + warm_, warmed + warm_ / 4});
+    const std::size_t slice = std::max(warm_ / 4, kLine);  // (at least a line: a tiny warm still advances)
+    const std::size_t warm_to = std::min<std::uint64_t>({len_, reader + warm_, warmed + slice});
     for (; warmed < warm_to; warmed += kLine) sink |= bytes[warmed];
     // Then one chunk of the window further ahead: one read per page, which maps it (and the kernel's
     // fault-around its neighbours) without a copy. A reader that overtook us has faulted its pages itself.

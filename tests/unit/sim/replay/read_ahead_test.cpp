@@ -10,6 +10,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <time.h>
+
 #include <chrono>
 #include <csignal>
 #include <cstdio>
@@ -179,6 +181,36 @@ TEST_F(ReplayReadAheadTest, FaultsAWindowAheadAndReleasesBehindTheReader) {
   }
   // Released pages read back from the file, unchanged.
   EXPECT_TRUE(Bytes(map.begin(), map.end()) == before);
+}
+
+// Once the work ahead of the reader is done the thread polls briefly, then sleeps: whatever the warm window
+// (none, smaller than a line, a few lines), it reaches the end and stops using the CPU. The bound is loose
+// (a spinning thread would use all of the 300 ms).
+TEST_F(ReplayReadAheadTest, FinishesAndThenSleepsWhateverTheWarmWindow) {
+  const auto file = write_capture("w.pcap", 500);
+  std::string err;
+  auto reader = nic::PcapReader::open(file.string(), err);
+  ASSERT_TRUE(reader) << err;
+  const core::Bytes map = reader->mapped_file();
+  auto cpu_now = [] {
+    timespec ts{};
+    ::clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+    return std::chrono::seconds(ts.tv_sec) + std::chrono::nanoseconds(ts.tv_nsec);
+  };
+  for (std::size_t warm : {std::size_t{0}, std::size_t{3}, std::size_t{100}, std::size_t{8192}}) {
+    SCOPED_TRACE(warm);
+    ReadAhead ahead(map, ReadAhead::Config{16 * 1024, 4096, warm});
+    const std::uint64_t pos = map.size() - 1000;
+    ahead.reader_at(pos);
+    EXPECT_TRUE(eventually([&] {
+      const auto d = ahead.done();
+      return d.faulted >= map.size() && d.warmed >= std::min<std::uint64_t>(map.size(), pos + warm);
+    }));
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));  // past the polling
+    const auto cpu0 = cpu_now();
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    EXPECT_LT(cpu_now() - cpu0, std::chrono::milliseconds(100));
+  }
 }
 
 TEST_F(ReplayReadAheadTest, StopsPromptlyWhateverItIsDoing) {
