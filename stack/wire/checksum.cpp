@@ -169,7 +169,9 @@ STRATA_AVX512 inline __m512i line_at(const std::byte* p) {
 STRATA_AVX512 std::uint64_t sum_avx512(const std::byte* p, std::size_t n) {
   if (n == 0) return 0;
   const std::size_t off = reinterpret_cast<std::uintptr_t>(p) & 63;
-  const std::byte* line = p - off;
+  // The aligned line holding p (made from the address: p - off may lie before the data's own object).
+  const auto* line =
+      reinterpret_cast<const std::byte*>(reinterpret_cast<std::uintptr_t>(p) & ~std::uintptr_t{63});
   std::size_t left = off + n;  // bytes from `line` to the end of the data
   const auto lines = static_cast<int>((left + 63) / 64);
   std::uint64_t mask = ~std::uint64_t{0} << off;
