@@ -117,8 +117,8 @@ class Ipv4Layer final : public link::L3Handler {
   }
   /// The address of the interface `r` leaves by, nullptr when it has none.
   const wire::Ipv4Address* source_of(const RouteMatch& r) const {
-    if (r.nic.value >= ifaces_.size() || !ifaces_[r.nic.value].addr) return nullptr;
-    return &ifaces_[r.nic.value].addr->address;
+    const Ipv4Interface* iface = interface_of(r);
+    return iface != nullptr && iface->addr ? &iface->addr->address : nullptr;
   }
   /// The MTU of the interface a datagram to `dst` leaves by (0 when no route).
   std::uint16_t mtu_for(wire::Ipv4Address dst) const;
