@@ -96,7 +96,7 @@ void ReadAhead::run(const std::stop_token& stop) {
     for (; warmed < warm_to; warmed += kLine) sink |= bytes[warmed];
     // Then one chunk of the window further ahead: one read per page, which maps it (and the kernel's
     // fault-around its neighbours) without a copy. A reader that overtook us has faulted its pages itself.
-    faulted = std::max(faulted, std::max(warmed, at) / page * page);
+    faulted = std::max(faulted, warmed / page * page);  // warmed is at least the reader's line
     const std::size_t target = std::min<std::uint64_t>({len_, reader + window_, faulted + chunk_});
     for (; faulted < target; faulted += page) sink |= bytes[faulted];
     static_cast<void>(sink);
