@@ -19,11 +19,11 @@ Exit 0, or 2 on bad usage or when strata-bench fails or prints no figure.
 """
 import argparse
 import glob
-import json
 import os
 import statistics
-import subprocess
 import sys
+
+from strata_bench_json import run_benchmarks
 
 FILTER = "^BM_(RxUdp/(64|1472)|TxUdp/64|Checksum/1460|Memcpy/1460|RxArp|RxIcmpEcho|SimUdpEndToEnd|EngineEvents.*)$"
 
@@ -76,15 +76,9 @@ def main():
         runs = sorted(glob.glob("data/run-*.txt"), key=os.path.getmtime)
         log = runs[-1] if runs else None
 
-    p = subprocess.run([args.bench, f"--benchmark_filter={FILTER}", "--benchmark_min_time=0.2",
-                        f"--benchmark_repetitions={args.reps}", "--benchmark_enable_random_interleaving=true",
-                        "--benchmark_format=json"], capture_output=True, text=True, timeout=1800)
-    if p.returncode != 0:
-        fail(f"{args.bench} exited {p.returncode}: {p.stderr.strip()[-300:]}")
-    try:
-        runs = json.loads(p.stdout)["benchmarks"]
-    except (json.JSONDecodeError, KeyError) as e:
-        fail(f"{args.bench}: unreadable JSON output ({e})")
+    runs = run_benchmarks(args.bench, [f"--benchmark_filter={FILTER}", "--benchmark_min_time=0.2",
+                                       f"--benchmark_repetitions={args.reps}",
+                                       "--benchmark_enable_random_interleaving=true"], 1800, fail)
 
     ns, gbps = {}, {}
     for r in runs:

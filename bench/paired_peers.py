@@ -16,11 +16,12 @@ usage: paired_peers.py --lwip PATH --bench PATH [--rounds N]
 Exit 0, or 2 on bad usage or when a benchmark fails or prints no figure.
 """
 import argparse
-import json
 import os
 import statistics
 import subprocess
 import sys
+
+from strata_bench_json import run_benchmarks
 
 SIZES = (64, 1472)
 
@@ -48,15 +49,8 @@ def run_lwip(path):
 
 def run_strata(path):
     """strata's ns/frame for each size: the median of 5 repetitions of BM_RxUdp/N."""
-    p = subprocess.run([path, "--benchmark_filter=^BM_RxUdp/(64|1472)$", "--benchmark_min_time=0.05",
-                        "--benchmark_repetitions=5", "--benchmark_format=json"],
-                       capture_output=True, text=True, timeout=300)
-    if p.returncode != 0:
-        fail(f"{path} exited {p.returncode}: {p.stderr.strip()[-300:]}")
-    try:
-        runs = json.loads(p.stdout)["benchmarks"]
-    except (json.JSONDecodeError, KeyError) as e:
-        fail(f"{path}: unreadable JSON output ({e})")
+    runs = run_benchmarks(path, ["--benchmark_filter=^BM_RxUdp/(64|1472)$", "--benchmark_min_time=0.05",
+                                 "--benchmark_repetitions=5"], 300, fail)
     out = {}
     for size in SIZES:
         v = [b["cpu_time"] for b in runs
